@@ -1,0 +1,278 @@
+"""The ``companion`` command: no arguments opens the app; verbs work headless (DESIGN §8).
+
+Secrets come only from files or standard input (``-``), never from the command line. Errors
+print one line and exit non-zero; no traceback reaches the terminal.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from companion import __version__
+from companion.errors import CompanionError
+from companion.hardening import harden_process
+from companion.vault.paths import companion_home
+from companion.vault.secrets_input import Secret
+from companion.vault.store import ProfileStore
+
+MAX_SECRET_BYTES = 64 * 1024
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+
+
+class UsageError(CompanionError):
+    exit_code = EXIT_USAGE
+
+
+class OneLineParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+# ---- secrets -------------------------------------------------------------------------------
+
+class SecretReader:
+    """Reads secret files; standard input can be used for one of them per command."""
+
+    def __init__(self) -> None:
+        self._stdin_used = False
+
+    def read(self, source: str, what: str) -> str:
+        if source == "-":
+            if self._stdin_used:
+                raise UsageError("only one secret can come from standard input ('-')")
+            self._stdin_used = True
+            data = sys.stdin.buffer.read(MAX_SECRET_BYTES + 1)
+        else:
+            try:
+                with open(source, "rb") as handle:
+                    data = handle.read(MAX_SECRET_BYTES + 1)
+            except OSError as exc:
+                raise CompanionError(f"cannot read the {what} file: {exc.strerror}") from None
+        if len(data) > MAX_SECRET_BYTES:
+            raise CompanionError(f"the {what} file is too large")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise CompanionError(f"the {what} file is not UTF-8 text") from None
+        if text.endswith("\r\n"):
+            text = text[:-2]
+        elif text.endswith("\n"):
+            text = text[:-1]
+        if not text:
+            raise CompanionError(f"the {what} file is empty")
+        return text
+
+    def unlock_secret(self, args: argparse.Namespace) -> Secret:
+        if args.recovery_code_file:
+            return Secret.recovery(self.read(args.recovery_code_file, "recovery code"))
+        if args.passphrase_file:
+            return Secret.passphrase(self.read(args.passphrase_file, "passphrase"))
+        raise UsageError("give --passphrase-file or --recovery-code-file (a path, or - for standard input)")
+
+
+def _add_secret_options(parser: argparse.ArgumentParser, recovery: bool = True) -> None:
+    parser.add_argument("--passphrase-file", metavar="PATH|-", help="file holding the passphrase, or - for stdin")
+    if recovery:
+        parser.add_argument("--recovery-code-file", metavar="PATH|-", help="file holding the recovery code")
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+# ---- profile verbs -------------------------------------------------------------------------
+
+def cmd_profile_create(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    if not args.passphrase_file:
+        raise UsageError("give --passphrase-file (a path, or - for standard input)")
+    text = secrets.read(args.passphrase_file, "passphrase")
+    session, code = store.create(
+        args.name, text, full_name=args.full_name, birth_date=args.birth_date, sex_at_birth=args.sex
+    )
+    with session:
+        result = {"profile": session.nickname, "id": session.profile_id, "recovery_code": code}
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"Created profile {result['profile']} ({result['id']}).")
+        print("Recovery code (shown only now; write it down and keep it somewhere safe):")
+        print(f"  {code}")
+    return 0
+
+
+def cmd_profile_list(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    rows = [{"profile": p.nickname, "id": p.id, "problem": p.problem} for p in store.profiles()]
+    if args.json:
+        _print_json(rows)
+    elif not rows:
+        print("No profiles yet. Create one with 'companion profile create NAME --passphrase-file -'.")
+    else:
+        for row in rows:
+            note = f"  [{row['problem']}]" if row["problem"] else ""
+            print(f"{row['profile'] or '(unknown)'}  {row['id']}{note}")
+    return 0
+
+
+def cmd_profile_verify(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    with store.unlock(args.name, secrets.unlock_secret(args)) as session:
+        report = session.verify()
+        result = {
+            "profile": session.nickname,
+            "id": session.profile_id,
+            "ok": report.ok,
+            "schema_version": report.schema_version,
+            "integrity_check": report.integrity_check,
+            "cipher_integrity_check": report.cipher_integrity_check,
+            "cipher_version": report.cipher_version,
+            "opened_with": session.opened_with.type,
+            "key_slots": [s.to_json() for s in report.slots],
+        }
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"Profile {result['profile']}: {'OK' if report.ok else 'DAMAGED'}")
+        print(f"  schema version {report.schema_version}; SQLCipher {report.cipher_version}")
+        print(f"  integrity check: {', '.join(report.integrity_check)}")
+        print(f"  page authentication (HMAC): {'ok' if not report.cipher_integrity_check else 'FAILED'}")
+        print("  key slots:")
+        for slot in report.slots:
+            print(
+                f"    {slot.type:<10} {slot.role:<9} {slot.label}  "
+                f"(argon2id {slot.memory_kib // 1024} MiB, t={slot.iterations}, p={slot.lanes})"
+            )
+    return 0 if report.ok else EXIT_ERROR
+
+
+def cmd_profile_passwd(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    secret = secrets.unlock_secret(args)
+    if not args.new_passphrase_file:
+        raise UsageError("give --new-passphrase-file (a path, or - for standard input)")
+    new = secrets.read(args.new_passphrase_file, "new passphrase")
+    with store.unlock(args.name, secret) as session:
+        if secret.kind == "recovery":
+            code: str | None = session.reset_passphrase_with_recovery(new)
+        else:
+            session.change_passphrase(secret.text, new)
+            code = None
+    if args.json:
+        _print_json({"profile": session.nickname, "passphrase_changed": True, "recovery_code": code})
+    else:
+        print("Passphrase changed.")
+        if code:
+            print("The old recovery code no longer works. New recovery code (shown only now):")
+            print(f"  {code}")
+    return 0
+
+
+def cmd_profile_add_caregiver(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    if not args.passphrase_file or not args.caregiver_passphrase_file:
+        raise UsageError("give --passphrase-file (the owner's) and --caregiver-passphrase-file")
+    owner = secrets.read(args.passphrase_file, "passphrase")
+    caregiver = secrets.read(args.caregiver_passphrase_file, "caregiver passphrase")
+    with store.unlock(args.name, Secret.passphrase(owner)) as session:
+        slot = session.add_caregiver(owner, args.label, caregiver)
+    if args.json:
+        _print_json({"profile": session.nickname, "slot": slot.to_json()})
+    else:
+        print(f"Caregiver access added for {slot.label} (read-only).")
+    return 0
+
+
+def cmd_profile_remove_caregiver(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    if not args.passphrase_file:
+        raise UsageError("give --passphrase-file (the owner's)")
+    owner = secrets.read(args.passphrase_file, "passphrase")
+    with store.unlock(args.name, Secret.passphrase(owner)) as session:
+        session.remove_caregiver(owner, args.slot_id)
+    print("Caregiver access removed.")
+    return 0
+
+
+def cmd_generate_passphrase(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    from companion.vault.passphrase import generate
+
+    print(generate(args.words))
+    return 0
+
+
+# ---- parser --------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="companion", description="Health Companion. With no command, opens the app.")
+    parser.add_argument("--version", action="version", version=f"companion {__version__}")
+    verbs = parser.add_subparsers(dest="verb", parser_class=OneLineParser)
+
+    profile = verbs.add_parser("profile", help="create, list, verify and manage profiles")
+    actions = profile.add_subparsers(dest="action", required=True, parser_class=OneLineParser)
+
+    create = actions.add_parser("create", help="create a profile (prints its recovery code once)")
+    create.add_argument("name", help="profile name shown on the unlock screen (stored unencrypted)")
+    create.add_argument("--birth-date", metavar="YYYY-MM-DD")
+    create.add_argument("--sex", choices=["female", "male"], help="sex at birth")
+    create.add_argument("--full-name", help="full name, stored encrypted (default: the profile name)")
+    _add_secret_options(create, recovery=False)
+    create.add_argument("--json", action="store_true")
+    create.set_defaults(handler=cmd_profile_create)
+
+    listing = actions.add_parser("list", help="list profiles (no unlock needed)")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_profile_list)
+
+    verify = actions.add_parser("verify", help="unlock and run SQLCipher's integrity and HMAC checks")
+    verify.add_argument("name")
+    _add_secret_options(verify)
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(handler=cmd_profile_verify)
+
+    passwd = actions.add_parser("passwd", help="change the passphrase (or reset it with the recovery code)")
+    passwd.add_argument("name")
+    _add_secret_options(passwd)
+    passwd.add_argument("--new-passphrase-file", metavar="PATH|-")
+    passwd.add_argument("--json", action="store_true")
+    passwd.set_defaults(handler=cmd_profile_passwd)
+
+    caregiver = actions.add_parser("add-caregiver", help="give a caregiver read-only access with their own passphrase")
+    caregiver.add_argument("name")
+    _add_secret_options(caregiver, recovery=False)
+    caregiver.add_argument("--caregiver-passphrase-file", metavar="PATH|-")
+    caregiver.add_argument("--label", default="Caregiver", help="who the caregiver is, e.g. 'Daughter'")
+    caregiver.add_argument("--json", action="store_true")
+    caregiver.set_defaults(handler=cmd_profile_add_caregiver)
+
+    remove = actions.add_parser("remove-caregiver", help="remove a caregiver's access")
+    remove.add_argument("name")
+    remove.add_argument("slot_id", help="the slot id shown by 'profile verify'")
+    _add_secret_options(remove, recovery=False)
+    remove.set_defaults(handler=cmd_profile_remove_caregiver)
+
+    generate = actions.add_parser("generate-passphrase", help="print a random six-word passphrase")
+    generate.add_argument("--words", type=int, default=6, choices=range(5, 13), metavar="N")
+    generate.set_defaults(handler=cmd_generate_passphrase)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    harden_process()
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = build_parser().parse_args(argv)
+        if args.verb is None:
+            from companion.ui.app import run_app
+
+            return run_app()
+        store = ProfileStore(companion_home())
+        return int(args.handler(store, args, SecretReader()))
+    except CompanionError as exc:
+        print(f"companion: error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("companion: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - never a traceback with data in it on the terminal
+        print(f"companion: internal error ({type(exc).__name__}); please report it", file=sys.stderr)
+        return EXIT_INTERNAL

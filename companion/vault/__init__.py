@@ -1,0 +1,1 @@
+"""Encryption and storage: key slots, the SQLCipher connection, migrations and profiles."""

@@ -1,0 +1,221 @@
+"""Opening a profile's SQLCipher database with a raw key, in the order SECURITY §2.2 sets.
+
+Only this module talks to the SQLCipher driver; the rest of the app gets a
+:class:`GuardedConnection` that refuses statements which could write plaintext.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import sqlcipher3
+
+from companion.vault.errors import (
+    DamagedFile,
+    DiskFull,
+    EncryptionUnavailable,
+    FolderNotWritable,
+    ForbiddenStatement,
+    VaultClosed,
+)
+
+DB_FILE_NAME = "vault.db"
+EXPECTED_CIPHER_SETTINGS = {
+    "cipher_page_size": "4096",
+    "cipher_hmac_algorithm": "HMAC_SHA512",
+    "cipher_plaintext_header_size": "0",
+}
+BUSY_TIMEOUT_MS = 5000
+
+# Statements that could create or leave an unencrypted copy (SECURITY §2.2, test G10).
+_FORBIDDEN = [
+    re.compile(r"\bKEY\s*(=\s*)?(''|\"\")", re.IGNORECASE),
+    re.compile(r"\brekey\b", re.IGNORECASE),
+    re.compile(r"cipher_plaintext_header_size", re.IGNORECASE),
+    re.compile(r"\bsqlcipher_export\b", re.IGNORECASE),
+    re.compile(r"\bATTACH\b", re.IGNORECASE),
+    re.compile(r"\bVACUUM\s+INTO\b", re.IGNORECASE),
+]
+
+driver: ModuleType = sqlcipher3
+
+
+def check_driver(module: ModuleType | None = None) -> str:
+    """Refuse to run on a driver without SQLCipher or with on-disk temp files (G9)."""
+    module = module or driver
+    try:
+        probe = module.connect(":memory:")
+    except Exception as exc:  # noqa: BLE001 - any failure means we cannot encrypt
+        raise EncryptionUnavailable(type(exc).__name__) from None
+    try:
+        rows = probe.execute("PRAGMA cipher_version").fetchall()
+        version = rows[0][0] if rows else ""
+        if not version:
+            raise EncryptionUnavailable("the SQLite library has no SQLCipher")
+        options = {r[0] for r in probe.execute("PRAGMA compile_options").fetchall()}
+        if not ({"TEMP_STORE=2", "TEMP_STORE=3"} & options):
+            raise EncryptionUnavailable("SQLCipher was built without in-memory temp storage")
+        return str(version)
+    finally:
+        probe.close()
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "database or disk is full" in text or "disk i/o error" in text and "full" in text
+
+
+def is_damage(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return any(
+        marker in text
+        for marker in ("file is not a database", "malformed", "hmac", "corrupt", "disk image")
+    )
+
+
+class GuardedConnection:
+    """The one way the app runs SQL on a vault: guarded statements, explicit transactions."""
+
+    def __init__(self, raw: Any, path: Path) -> None:
+        self._raw = raw
+        self.path = path
+
+    @property
+    def closed(self) -> bool:
+        return self._raw is None
+
+    def _conn(self) -> Any:
+        if self._raw is None:
+            raise VaultClosed()
+        return self._raw
+
+    @staticmethod
+    def _check(sql: str) -> None:
+        for pattern in _FORBIDDEN:
+            if pattern.search(sql):
+                raise ForbiddenStatement()
+
+    def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
+        self._check(sql)
+        try:
+            return self._conn().execute(sql, params)
+        except driver.DatabaseError as exc:
+            raise self._translate(exc) from None
+
+    def executemany(self, sql: str, rows: Any) -> Any:
+        self._check(sql)
+        try:
+            return self._conn().executemany(sql, rows)
+        except driver.DatabaseError as exc:
+            raise self._translate(exc) from None
+
+    def _translate(self, exc: BaseException) -> BaseException:
+        if is_disk_full(exc):
+            return DiskFull()
+        if is_damage(exc):
+            return DamagedFile(DB_FILE_NAME)
+        return exc
+
+    @contextmanager
+    def transaction(self) -> Iterator["GuardedConnection"]:
+        """BEGIN IMMEDIATE … COMMIT; ROLLBACK on any error (one writer, no half writes)."""
+        conn = self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except driver.DatabaseError as exc:
+            raise self._translate(exc) from None
+        try:
+            yield self
+        except BaseException:
+            try:
+                conn.execute("ROLLBACK")
+            except driver.DatabaseError:
+                pass
+            raise
+        try:
+            conn.execute("COMMIT")
+        except driver.DatabaseError as exc:
+            try:
+                conn.execute("ROLLBACK")
+            except driver.DatabaseError:
+                pass
+            raise self._translate(exc) from None
+
+    def checkpoint(self) -> None:
+        self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def close(self, checkpoint: bool = True) -> None:
+        if self._raw is None:
+            return
+        try:
+            if checkpoint:
+                try:
+                    self.checkpoint()
+                except driver.DatabaseError:
+                    pass
+        finally:
+            self._raw.close()
+            self._raw = None
+
+    def rekey_raw(self, key_hex: str) -> None:
+        """The only rekey the app issues: to another random raw key, never to ''."""
+        if not re.fullmatch(r"[0-9a-f]{64}", key_hex):
+            raise ForbiddenStatement()
+        self._conn().execute(f"PRAGMA rekey = \"x'{key_hex}'\"")
+
+
+def open_database(path: Path, key_hex: str, *, create: bool = False) -> GuardedConnection:
+    """Open ``path`` with a raw 256-bit key and apply the checklist; DamagedFile on failure.
+
+    The key has already been authenticated by AES-GCM in the key slot, so a failure to read
+    page 1 means the file is damaged, not that the key is wrong.
+    """
+    if not create and not path.exists():
+        raise DamagedFile(DB_FILE_NAME, "the file is missing")
+    if create and path.exists():
+        raise DamagedFile(DB_FILE_NAME, "a database already exists there")
+    if not re.fullmatch(r"[0-9a-f]{64}", key_hex):
+        raise ValueError("raw key must be 64 hex digits")
+    raw = driver.connect(str(path), isolation_level=None, check_same_thread=True)
+    try:
+        raw.execute("PRAGMA cipher_memory_security = ON")
+        raw.execute("PRAGMA cipher_log_level = NONE")
+        raw.execute(f"PRAGMA key = \"x'{key_hex}'\"")
+        raw.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        settings = {
+            name: str(raw.execute(f"PRAGMA {name}").fetchone()[0]) for name in EXPECTED_CIPHER_SETTINGS
+        }
+        if settings != EXPECTED_CIPHER_SETTINGS:
+            raise DamagedFile(DB_FILE_NAME, "unexpected encryption settings")
+        if not raw.execute("PRAGMA cipher_version").fetchone()[0]:
+            raise DamagedFile(DB_FILE_NAME, "opened without SQLCipher")
+        if str(raw.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower() != "wal":
+            raise DamagedFile(DB_FILE_NAME, "cannot use write-ahead logging")
+        for pragma in (
+            "synchronous = FULL",
+            "temp_store = MEMORY",
+            "secure_delete = ON",
+            "foreign_keys = ON",
+            "trusted_schema = OFF",
+            f"busy_timeout = {BUSY_TIMEOUT_MS}",
+        ):
+            raw.execute(f"PRAGMA {pragma}")
+        if not create:
+            failures = raw.execute("PRAGMA cipher_integrity_check").fetchall()
+            if failures:
+                raise DamagedFile(DB_FILE_NAME, "a page fails its authentication check")
+    except DamagedFile:
+        raw.close()
+        raise
+    except driver.DatabaseError as exc:
+        raw.close()
+        if is_disk_full(exc):
+            raise DiskFull() from None
+        if "readonly" in str(exc).lower() or "unable to open" in str(exc).lower():
+            raise FolderNotWritable(path.parent.name) from None
+        raise DamagedFile(DB_FILE_NAME) from None
+    return GuardedConnection(raw, path)
