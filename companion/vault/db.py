@@ -180,7 +180,9 @@ def open_database(path: Path, key_hex: str, *, create: bool = False) -> GuardedC
         raise DamagedFile(DB_FILE_NAME, "a database already exists there")
     if not re.fullmatch(r"[0-9a-f]{64}", key_hex):
         raise ValueError("raw key must be 64 hex digits")
-    raw = driver.connect(str(path), isolation_level=None, check_same_thread=True)
+    # The UI unlocks in a worker thread and hands the session to the main thread, which is
+    # then its only user; the one-writer rule, not this flag, keeps use single-threaded.
+    raw = driver.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
         raw.execute("PRAGMA cipher_memory_security = ON")
         raw.execute("PRAGMA cipher_log_level = NONE")
