@@ -29,6 +29,12 @@ class UsageError(CompanionError):
 
 
 class OneLineParser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        # No abbreviated options: '--passphrase SECRET' must be a usage error, not be taken
+        # for '--passphrase-file SECRET' (secrets never come from the command line).
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
 

@@ -37,7 +37,8 @@ class MainWindow(QMainWindow):
 
         self.sidebar = QListWidget()
         self.sidebar.setAccessibleName("Sections")
-        self.sidebar.setFixedWidth(190)
+        self.sidebar.setFixedWidth(200)
+        self.sidebar.setStyleSheet("QListWidget { font-size: 13pt; } QListWidget::item { padding: 8px 6px; }")
         self.sidebar.currentRowChanged.connect(self._show_page)
         self.stack = QStackedWidget()
         self.lock_button = QPushButton("Lock  (Ctrl+L)")
@@ -49,7 +50,17 @@ class MainWindow(QMainWindow):
         content = QWidget()
         row = QHBoxLayout(content)
         row.addLayout(side)
-        row.addWidget(self.stack, 1)
+        main_column = QVBoxLayout()
+        if read_only:
+            banner = QLabel(messages.READ_ONLY_BANNER)
+            banner.setObjectName("readOnlyBanner")
+            banner.setStyleSheet(
+                "padding: 8px; font-weight: bold; border-radius: 4px;"
+                "background: palette(highlight); color: palette(highlighted-text);"
+            )
+            main_column.addWidget(banner)
+        main_column.addWidget(self.stack, 1)
+        row.addLayout(main_column, 1)
         self.content = content
         self.blank = QWidget()  # shown first when locking, so previews show nothing
         self.central = QStackedWidget()
@@ -69,14 +80,10 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(quit_action)
 
-        self.profile_status = QLabel(f"{nickname} — unlocked" + (" — read-only caregiver access" if read_only else ""))
+        self.profile_status = QLabel(f"{nickname} — unlocked" + (" (read-only caregiver access)" if read_only else ""))
         self.lock_status = QLabel("")
         self.statusBar().addWidget(self.profile_status, 1)
         self.statusBar().addPermanentWidget(self.lock_status)
-        if read_only:
-            banner = QLabel(messages.READ_ONLY_BANNER)
-            banner.setStyleSheet("padding: 6px; font-weight: bold;")
-            self.statusBar().addWidget(banner)
         self._restore_geometry()
 
     def add_page(self, page: QWidget) -> None:

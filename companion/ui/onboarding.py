@@ -59,7 +59,7 @@ class OnboardingWindow(QWidget):
         self._code = ""
         self._done = False
         self.setWindowTitle("Health Companion — new profile")
-        self.setMinimumSize(560, 520)
+        self.setMinimumSize(660, 560)
         self.steps = QStackedWidget()
         self.steps.addWidget(self._welcome_step())
         self.steps.addWidget(self._about_step())

@@ -168,6 +168,34 @@ class GuardedConnection:
         self._conn().execute(f"PRAGMA rekey = \"x'{key_hex}'\"")
 
 
+def _open_error(exc: BaseException, path: Path) -> Exception:
+    if is_disk_full(exc):
+        return DiskFull()
+    if "readonly" in str(exc).lower() or "unable to open" in str(exc).lower():
+        return FolderNotWritable(path.parent.name)
+    return DamagedFile(DB_FILE_NAME)
+
+
+def _authenticate_wal_read_only(path: Path, key_hex: str) -> None:
+    """Check every page, the -wal's included, through a read-only connection first.
+
+    Closing a read-write connection checkpoints the -wal into the database, so a damaged or
+    foreign -wal would be copied over a good vault.db and then deleted. A read-only
+    connection never checkpoints: when a check fails, vault.db and the -wal stay as they
+    were (B3, B4).
+    """
+    raw = driver.connect(path.absolute().as_uri() + "?mode=ro", uri=True, isolation_level=None)
+    try:
+        raw.execute("PRAGMA cipher_memory_security = ON")
+        raw.execute("PRAGMA cipher_log_level = NONE")
+        raw.execute(f"PRAGMA key = \"x'{key_hex}'\"")
+        raw.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        if raw.execute("PRAGMA cipher_integrity_check").fetchall():
+            raise DamagedFile(DB_FILE_NAME, "a page fails its authentication check")
+    finally:
+        raw.close()
+
+
 def open_database(path: Path, key_hex: str, *, create: bool = False) -> GuardedConnection:
     """Open ``path`` with a raw 256-bit key and apply the checklist; DamagedFile on failure.
 
@@ -180,6 +208,12 @@ def open_database(path: Path, key_hex: str, *, create: bool = False) -> GuardedC
         raise DamagedFile(DB_FILE_NAME, "a database already exists there")
     if not re.fullmatch(r"[0-9a-f]{64}", key_hex):
         raise ValueError("raw key must be 64 hex digits")
+    wal = path.with_name(path.name + "-wal")
+    if not create and wal.exists() and wal.stat().st_size > 0:
+        try:
+            _authenticate_wal_read_only(path, key_hex)
+        except driver.DatabaseError as exc:
+            raise _open_error(exc, path) from None
     # The UI unlocks in a worker thread and hands the session to the main thread, which is
     # then its only user; the one-writer rule, not this flag, keeps use single-threaded.
     raw = driver.connect(str(path), isolation_level=None, check_same_thread=False)
@@ -215,9 +249,5 @@ def open_database(path: Path, key_hex: str, *, create: bool = False) -> GuardedC
         raise
     except driver.DatabaseError as exc:
         raw.close()
-        if is_disk_full(exc):
-            raise DiskFull() from None
-        if "readonly" in str(exc).lower() or "unable to open" in str(exc).lower():
-            raise FolderNotWritable(path.parent.name) from None
-        raise DamagedFile(DB_FILE_NAME) from None
+        raise _open_error(exc, path) from None
     return GuardedConnection(raw, path)

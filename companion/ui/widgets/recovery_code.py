@@ -3,7 +3,18 @@ from __future__ import annotations
 
 import secrets
 
-from companion.ui.qt import QFont, QFontDatabase, QFormLayout, QLabel, QLineEdit, Qt, QVBoxLayout, QWidget, Signal
+from companion.ui.qt import (
+    QFont,
+    QFontDatabase,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
 from companion.vault.recovery import GROUP
 
 RECOVERY_EXPLANATION = (
@@ -15,7 +26,7 @@ RECOVERY_EXPLANATION = (
 
 def code_font() -> QFont:
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-    font.setPointSizeF(max(font.pointSizeF(), 10) * 1.6)
+    font.setPointSizeF(max(font.pointSizeF(), 10) * 1.4)
     font.setBold(True)
     return font
 
@@ -32,8 +43,12 @@ class RecoveryCodeView(QWidget):
         self.code_label.setAccessibleName("Recovery code")
         self.code_label.setFrameShape(QLabel.Shape.Box)
         self.code_label.setMargin(16)
+        self.code_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.explanation.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.explanation)
+        layout.addSpacing(12)
         layout.addWidget(self.code_label)
 
     def show_code(self, code: str) -> None:
