@@ -4,21 +4,23 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from companion.settings import AUTO_LOCK_MINUTES, Settings
 from companion.ui import messages
 from companion.ui.autolock import IdleWatcher
-from companion.ui.dialogs import NewRecoveryCodeDialog, ResetPassphraseDialog
-from companion.ui.main_window import MainWindow
-from companion.ui.onboarding import OnboardingWindow
-from companion.ui.pages.overview import OverviewPage
-from companion.ui.pages.settings_page import SettingsPage
 from companion.ui.qt import QApplication, QDialog, QObject, QWidget
 from companion.ui.tasks import TaskRunner
 from companion.ui.unlock import UnlockWindow
 from companion.vault.session import VaultSession
 from companion.vault.store import ProfileStore
 from companion.vault.throttle import UnlockThrottle
+
+if TYPE_CHECKING:
+    from companion.ui.main_window import MainWindow
+    from companion.ui.onboarding import OnboardingWindow
+
+# The unlock window is the cold-start path; the other windows are imported when first shown.
 
 
 class AppController(QObject):
@@ -60,6 +62,8 @@ class AppController(QObject):
         self.unlock_window = self.onboarding = None
 
     def show_onboarding(self) -> None:
+        from companion.ui.onboarding import OnboardingWindow
+
         self._drop_entry_windows()
         self.onboarding = OnboardingWindow(self.store, self.tasks)
         self.onboarding.profile_did_create.connect(self._session_ready)
@@ -98,6 +102,8 @@ class AppController(QObject):
 
     def _finish_recovery(self, session: VaultSession) -> bool:
         """A recovery-code unlock must end with a new passphrase and a new code."""
+        from companion.ui.dialogs import NewRecoveryCodeDialog, ResetPassphraseDialog
+
         dialog = ResetPassphraseDialog(session, self.tasks)
         if dialog.exec() != QDialog.DialogCode.Accepted or self.session is None:
             self._close_session()
@@ -107,6 +113,10 @@ class AppController(QObject):
         return self.session is not None
 
     def open_main_window(self) -> None:
+        from companion.ui.main_window import MainWindow
+        from companion.ui.pages.overview import OverviewPage
+        from companion.ui.pages.settings_page import SettingsPage
+
         session = self.session
         assert session is not None
         window = MainWindow(session.nickname, session.read_only, self.settings)
@@ -157,7 +167,12 @@ class AppController(QObject):
     def shutdown(self) -> None:
         self.idle.stop()
         self.tasks.cancel_all()
-        if self.main_window is not None:
-            self.main_window.clear_pages()
-            self.main_window.save_geometry()
+        window, self.main_window = self.main_window, None
+        if window is not None:
+            window.clear_pages()
+            window.save_geometry()
+            window.blockSignals(True)
+            window.hide()
+            window.deleteLater()
         self._close_session()
+        self._drop_entry_windows()

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from companion.ui import messages
-from companion.ui.onboarding import heading, paragraph
 from companion.ui.qt import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 from companion.ui.tasks import TaskRunner
 from companion.ui.widgets.passphrase_field import PassphraseEntry
 from companion.ui.widgets.recovery_code import RecoveryCodeCheck, RecoveryCodeView
+from companion.ui.widgets.text import heading, paragraph
 from companion.vault.errors import VaultError
 
 

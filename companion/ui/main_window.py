@@ -70,7 +70,6 @@ class MainWindow(QMainWindow):
 
         self.lock_action = QAction("&Lock", self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.lock_action.triggered.connect(self.lock_did_request.emit)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)

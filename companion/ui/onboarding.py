@@ -10,7 +10,6 @@ from companion.ui.qt import (
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -23,25 +22,10 @@ from companion.ui.qt import (
 from companion.ui.tasks import TaskRunner
 from companion.ui.widgets.passphrase_field import PassphraseEntry
 from companion.ui.widgets.recovery_code import RecoveryCodeCheck, RecoveryCodeView
+from companion.ui.widgets.text import heading, paragraph
 from companion.vault.errors import VaultError
 from companion.vault.session import VaultSession
 from companion.vault.store import ProfileStore, validate_nickname
-
-
-def heading(text: str) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 1.5)
-    font.setBold(True)
-    label.setFont(font)
-    label.setWordWrap(True)
-    return label
-
-
-def paragraph(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    return label
 
 
 class OnboardingWindow(QWidget):

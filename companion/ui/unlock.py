@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from companion.settings import LAST_PROFILE_ID, Settings
 from companion.ui import messages
-from companion.ui.onboarding import heading, paragraph
 from companion.ui.qt import (
     QCheckBox,
     QComboBox,
@@ -21,6 +20,7 @@ from companion.ui.qt import (
     Signal,
 )
 from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.text import heading, paragraph
 from companion.vault.errors import VaultError, WrongSecret
 from companion.vault.records import ProfileInfo
 from companion.vault.secrets_input import Secret

@@ -204,6 +204,9 @@ def open_database(path: Path, key_hex: str, *, create: bool = False) -> GuardedC
     """
     if not create and not path.exists():
         raise DamagedFile(DB_FILE_NAME, "the file is missing")
+    if not create and path.stat().st_size == 0:
+        # SQLite would take an empty file for a new database and write one over it (B2, B4).
+        raise DamagedFile(DB_FILE_NAME, "the file is empty")
     if create and path.exists():
         raise DamagedFile(DB_FILE_NAME, "a database already exists there")
     if not re.fullmatch(r"[0-9a-f]{64}", key_hex):

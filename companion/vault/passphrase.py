@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from companion import RESOURCES
 
-from zxcvbn import zxcvbn
-
 from companion.vault.errors import WeakPassphrase
 
 MIN_LENGTH = 12
@@ -41,6 +39,7 @@ def normalize(passphrase: str) -> bytes:
 
 def assess(passphrase: str, context_words: list[str] | tuple[str, ...] = ()) -> Assessment:
     """Judge a new passphrase; the reason is one sentence a person understands."""
+    from zxcvbn import zxcvbn  # noqa: PLC0415 - 30 ms of dictionaries, needed only for new passphrases
     text = unicodedata.normalize("NFKC", passphrase)
     if len(text) < MIN_LENGTH:
         score = 0 if not text else min(zxcvbn(text[:ZXCVBN_WINDOW])["score"], 2)

@@ -89,7 +89,7 @@ def test_full_profile_flow(qtbot, app_services, store, monkeypatch):
     save_screenshot(main, "main-overview")
 
     # Lock with Ctrl+L
-    qtbot.keyClick(main, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    press_ctrl_l(qtbot, main)
     wait_for(qtbot, lambda: controller.unlock_window is not None and controller.session is None)
     assert overview.name_value.text() == ""  # health data cleared from widgets on lock
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from companion.ui.onboarding import heading, paragraph
 from companion.ui.qt import QAbstractItemView, QFormLayout, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from companion.ui.widgets.text import heading, paragraph
 from companion.vault.session import VaultSession
 
 EVENT_WORDS = {

@@ -11,7 +11,6 @@ from companion.ui.dialogs import (
     ConfirmPassphraseDialog,
     NewRecoveryCodeDialog,
 )
-from companion.ui.onboarding import heading, paragraph
 from companion.ui.qt import (
     QDialog,
     QFormLayout,
@@ -26,6 +25,7 @@ from companion.ui.qt import (
     QWidget,
 )
 from companion.ui.tasks import TaskRunner
+from companion.ui.widgets.text import heading, paragraph
 from companion.vault.session import VaultSession
 
 
