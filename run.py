@@ -46,11 +46,28 @@ def ensure_venv() -> Path:
     return python
 
 
+def warn_missing_qt_libraries() -> None:
+    """Qt's X11 plugin needs a few system libraries that minimal Linux installs lack."""
+    if not sys.platform.startswith("linux") or not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    import ctypes.util
+
+    missing = [lib for lib in ("xcb-cursor", "xcb-icccm", "xcb-keysyms", "xkbcommon-x11") if not ctypes.util.find_library(lib)]
+    if missing:
+        print(
+            "Qt needs these system libraries to open a window: " + ", ".join("lib" + m for m in missing)
+            + ". On Debian/Ubuntu: sudo apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0",
+            file=sys.stderr,
+        )
+
+
 def main(argv: list[str]) -> int:
     python = ensure_venv()
     if argv[:1] == ["test"]:
         command = [str(python), "-m", "pytest", *argv[1:]]
     else:
+        if not argv:
+            warn_missing_qt_libraries()
         command = [str(python), "-m", "companion", *argv]
     return subprocess.run(command, cwd=ROOT).returncode
 
