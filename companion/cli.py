@@ -36,6 +36,9 @@ class OneLineParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments"):
+            # They are not echoed: a mistyped option may be followed by a secret.
+            message = "unrecognized arguments (not repeated here in case they hold a secret)"
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 

@@ -5,6 +5,7 @@ Only this module talks to the SQLCipher driver; the rest of the app gets a
 """
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from companion.vault.errors import (
     EncryptionUnavailable,
     FolderNotWritable,
     ForbiddenStatement,
+    StorageFailed,
     VaultClosed,
 )
 
@@ -65,8 +67,12 @@ def check_driver(module: ModuleType | None = None) -> str:
 
 
 def is_disk_full(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return "database or disk is full" in text or "disk i/o error" in text and "full" in text
+    return "database or disk is full" in str(exc).lower()
+
+
+def is_io_error(exc: BaseException) -> bool:
+    # What SQLite reports when a write hits RLIMIT_FSIZE, a yanked USB stick or a bad sector.
+    return "disk i/o error" in str(exc).lower()
 
 
 def is_damage(exc: BaseException) -> bool:
@@ -116,6 +122,8 @@ class GuardedConnection:
     def _translate(self, exc: BaseException) -> BaseException:
         if is_disk_full(exc):
             return DiskFull()
+        if is_io_error(exc):
+            return StorageFailed()
         if is_damage(exc):
             return DamagedFile(DB_FILE_NAME)
         return exc
@@ -174,6 +182,17 @@ def _open_error(exc: BaseException, path: Path) -> Exception:
     if "readonly" in str(exc).lower() or "unable to open" in str(exc).lower():
         return FolderNotWritable(path.parent.name)
     return DamagedFile(DB_FILE_NAME)
+
+
+def _make_private(path: Path) -> None:
+    """0600 whatever the umask of the process that called us (the CLI and tests harden it)."""
+    if os.name != "posix":
+        return
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            os.chmod(candidate, 0o600)
+        except FileNotFoundError:
+            pass
 
 
 def _authenticate_wal_read_only(path: Path, key_hex: str) -> None:
@@ -243,6 +262,7 @@ def open_database(path: Path, key_hex: str, *, create: bool = False) -> GuardedC
             f"busy_timeout = {BUSY_TIMEOUT_MS}",
         ):
             raw.execute(f"PRAGMA {pragma}")
+        _make_private(path)
         if not create:
             failures = raw.execute("PRAGMA cipher_integrity_check").fetchall()
             if failures:

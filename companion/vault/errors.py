@@ -82,6 +82,13 @@ class DiskFull(VaultError):
         super().__init__("the disk is full: the change was not saved. Free some space and try again")
 
 
+class StorageFailed(VaultError):
+    def __init__(self) -> None:
+        super().__init__(
+            "the disk reported an error while saving (it may be full, or removed); the change was not saved"
+        )
+
+
 class NewerVault(VaultError):
     def __init__(self, found: int, supported: int) -> None:
         super().__init__(

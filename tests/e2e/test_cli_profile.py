@@ -257,3 +257,18 @@ def test_no_option_takes_a_secret_on_the_command_line():
             if secretish.search(option):
                 assert option.endswith("-file"), f"{command} {option} would take a secret on argv"
     assert build_parser().allow_abbrev is False
+
+
+def test_unrecognized_arguments_are_not_echoed(sandbox):
+    import subprocess
+
+    from tests.conftest import companion_cmd
+
+    env = dict(__import__("os").environ, COMPANION_HOME=str(sandbox / "companion"), COMPANION_KDF="floor")
+    result = subprocess.run(
+        companion_cmd() + ["profile", "list", "--passphrase", "hunter2-secret-value"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert "hunter2-secret-value" not in result.stderr + result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1

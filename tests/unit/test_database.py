@@ -524,3 +524,29 @@ def test_plaintext_statements_are_refused(store, sandbox, monkeypatch, template)
     assert not (sandbox / "tmp" / "x.db").exists()
     assert {p.name for p in profile.folder.iterdir()} <= {"vault.db", "keyslots.json", ".lock"}
     assert sha256(profile.keyslots)
+
+
+def test_database_files_private_even_with_a_loose_umask(store):
+    import os
+    import stat
+
+    from tests.conftest import PASSPHRASE
+
+    old = os.umask(0o022)
+    try:
+        session, _ = store.create("Umask", PASSPHRASE)
+        folder = session.folder
+        session.close()
+    finally:
+        os.umask(old)
+    for name in ("vault.db",):
+        mode = stat.S_IMODE((folder / name).stat().st_mode)
+        assert mode == 0o600, (name, oct(mode))
+
+
+def test_io_error_is_reported_clearly():
+    from companion.vault.db import GuardedConnection, driver
+    from companion.vault.errors import StorageFailed
+
+    conn = GuardedConnection(None, None)  # type: ignore[arg-type]
+    assert isinstance(conn._translate(driver.OperationalError("disk I/O error")), StorageFailed)
