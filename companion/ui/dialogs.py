@@ -39,6 +39,14 @@ class TaskDialog(QDialog):
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
 
+    def add_passphrase_entry(self, context_words: Callable[[], list[str]]) -> PassphraseEntry:
+        """A new-passphrase entry; OK stays disabled until the passphrase is acceptable."""
+        entry = PassphraseEntry(context_words)
+        self.layout_.addWidget(entry)
+        self.ok_button.setEnabled(False)
+        entry.validity_did_change.connect(self.ok_button.setEnabled)
+        return entry
+
     def finish_layout(self) -> None:
         self.layout_.addWidget(self.error)
         self.layout_.addWidget(self.buttons)
@@ -79,10 +87,7 @@ class ChangePassphraseDialog(TaskDialog):
         form = QFormLayout()
         form.addRow("Current passphrase:", self.current)
         self.layout_.addLayout(form)
-        self.entry = PassphraseEntry(lambda: [session.nickname])
-        self.layout_.addWidget(self.entry)
-        self.ok_button.setEnabled(False)
-        self.entry.validity_did_change.connect(self.ok_button.setEnabled)
+        self.entry = self.add_passphrase_entry(lambda: [session.nickname])
         self.finish_layout()
 
     def work(self) -> Callable[[], Any]:
@@ -126,13 +131,10 @@ class AddCaregiverDialog(TaskDialog):
         form.addRow("Caregiver's name:", self.label)
         self.layout_.addLayout(form)
         self.layout_.addWidget(paragraph("The caregiver's own passphrase:"))
-        self.entry = PassphraseEntry(lambda: [session.nickname, self.label.text()])
-        self.layout_.addWidget(self.entry)
+        self.entry = self.add_passphrase_entry(lambda: [session.nickname, self.label.text()])
         form2 = QFormLayout()
         form2.addRow("Your passphrase (to confirm):", self.owner)
         self.layout_.addLayout(form2)
-        self.ok_button.setEnabled(False)
-        self.entry.validity_did_change.connect(self.ok_button.setEnabled)
         self.finish_layout()
 
     def work(self) -> Callable[[], Any]:
@@ -149,10 +151,7 @@ class ResetPassphraseDialog(TaskDialog):
         self.session = session
         self.layout_.addWidget(heading("Choose a new passphrase"))
         self.layout_.addWidget(paragraph(messages.RESET_INTRO))
-        self.entry = PassphraseEntry(lambda: [session.nickname])
-        self.layout_.addWidget(self.entry)
-        self.ok_button.setEnabled(False)
-        self.entry.validity_did_change.connect(self.ok_button.setEnabled)
+        self.entry = self.add_passphrase_entry(lambda: [session.nickname])
         self.finish_layout()
 
     def work(self) -> Callable[[], Any]:
