@@ -1,0 +1,1 @@
+"""Genome raw data: readers (one per format family), detection, QC and storage in the vault."""

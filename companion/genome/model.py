@@ -1,0 +1,73 @@
+"""The shapes genome data takes between the readers, the QC and the vault.
+
+Calls travel as plain tuples in batches, because millions of objects would cost seconds:
+``(marker_id, chrom, pos, genotype)``
+
+- ``marker_id``: ``"rs123"``, a vendor id such as ``"i3000001"``, several ids joined by ``;``
+  (VCF), or ``""`` when the file has none.
+- ``chrom``: canonical ``"1"``…``"22"``, ``"X"``, ``"Y"``, ``"MT"`` (``chr`` prefixes removed,
+  Ancestry's 23/24/25/26 mapped to X/Y/X/MT; 25 = the X pseudo-autosomal region).
+- ``pos``: 1-based position on the file's build.
+- ``genotype``: allele strings joined by ``/`` — ``"A/G"``, ``"I/D"``, ``"A/AT"`` (VCF), a
+  single allele for haploid calls (``"A"``), ``"."`` for a missing allele in a partial call
+  (``"./A"``), and ``""`` for a no-call. Alleles are on the forward strand of ``build``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+Call = tuple[str, str, int, str]
+Progress = Callable[[int, int], None]
+
+CHROMOSOMES = tuple([str(n) for n in range(1, 23)] + ["X", "Y", "MT"])
+
+
+class CancelToken(Protocol):
+    @property
+    def cancelled(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What is known from the file's header, before any call is read."""
+
+    format: str  # "23andme", "ancestry", "myheritage", "ftdna", "livingdna", "vcf"
+    format_label: str  # "23andMe", "AncestryDNA", … for people
+    declared_build: int | None  # 36, 37, 38 from the header, or None
+    samples: tuple[str, ...] = ()  # VCF sample names; () for consumer files
+    sample: str | None = None  # the chosen VCF sample
+    strand: str = "forward"  # as the vendor reports it
+    header_notes: tuple[str, ...] = ()  # e.g. chip or converter version lines
+
+
+@dataclass(frozen=True)
+class GenomeSummary:
+    """The result of reading a whole file: identity, quality and what was inferred."""
+
+    source: SourceInfo
+    build: int | None  # declared or detected
+    build_source: str  # "header", "positions", "contigs" or "unknown"
+    sex: str | None  # "female", "male" or None when it cannot be told
+    markers: int  # rows with a usable chromosome and position (duplicates counted once)
+    called: int  # markers with a genotype
+    duplicates: int  # rows dropped because the same marker came again
+    skipped: int  # unmapped rows (chromosome or position 0 / --)
+    x_heterozygosity: float | None = None  # share of heterozygous non-PAR X calls
+    y_called: int = 0
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def call_rate(self) -> float:
+        return self.called / self.markers if self.markers else 0.0
+
+
+class GenomeStream(Protocol):
+    """A file being read: ``info`` at once, ``batches()`` once, then ``summary()``."""
+
+    info: SourceInfo
+
+    def batches(self) -> Iterator[list[Call]]: ...
+
+    def summary(self) -> GenomeSummary: ...
