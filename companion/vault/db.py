@@ -215,11 +215,12 @@ def _authenticate_wal_read_only(path: Path, key_hex: str) -> None:
         raw.close()
 
 
-def open_database(path: Path, key_hex: str, *, create: bool = False) -> GuardedConnection:
+def open_database(path: Path, key_hex: str, *, create: bool = False, verify_pages: bool = True) -> GuardedConnection:
     """Open ``path`` with a raw 256-bit key and apply the checklist; DamagedFile on failure.
 
     The key has already been authenticated by AES-GCM in the key slot, so a failure to read
-    page 1 means the file is damaged, not that the key is wrong.
+    page 1 means the file is damaged, not that the key is wrong. ``verify_pages=False`` is for
+    a second connection of a session that has just verified every page.
     """
     if not create and not path.exists():
         raise DamagedFile(DB_FILE_NAME, "the file is missing")
@@ -231,7 +232,7 @@ def open_database(path: Path, key_hex: str, *, create: bool = False) -> GuardedC
     if not re.fullmatch(r"[0-9a-f]{64}", key_hex):
         raise ValueError("raw key must be 64 hex digits")
     wal = path.with_name(path.name + "-wal")
-    if not create and wal.exists() and wal.stat().st_size > 0:
+    if verify_pages and not create and wal.exists() and wal.stat().st_size > 0:
         try:
             _authenticate_wal_read_only(path, key_hex)
         except driver.DatabaseError as exc:
@@ -263,7 +264,7 @@ def open_database(path: Path, key_hex: str, *, create: bool = False) -> GuardedC
         ):
             raw.execute(f"PRAGMA {pragma}")
         _make_private(path)
-        if not create:
+        if verify_pages and not create:
             failures = raw.execute("PRAGMA cipher_integrity_check").fetchall()
             if failures:
                 raise DamagedFile(DB_FILE_NAME, "a page fails its authentication check")

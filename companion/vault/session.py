@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from companion.vault import keyslots, passphrase
-from companion.vault.db import GuardedConnection
+from companion.vault.db import DB_FILE_NAME, GuardedConnection, open_database
 from companion.vault.errors import (
     DamagedFile,
     InvalidProfileName,
@@ -299,6 +299,17 @@ class VaultSession:
         version = str(conn.execute("PRAGMA cipher_version").fetchone()[0])
         return VerifyReport(schema_version(conn), integrity, cipher, version, self.slots())
 
+    def spawn_worker(self) -> "WorkerSession":
+        """A view of this session with its own connection, for one background thread.
+
+        DESIGN §7: each thread opens its own connection. The worker shares identity and role
+        but owns no keys and no lock: closing it closes only its connection.
+        """
+        key_hex = self._ring().sqlcipher_key_hex()
+        conn = open_database(self.folder / DB_FILE_NAME, key_hex, verify_pages=False)
+        del key_hex
+        return WorkerSession(self, conn)
+
     def close(self) -> None:
         """Checkpoint, close the connection, wipe the keys, release the lock (in that order)."""
         try:
@@ -324,3 +335,29 @@ class VaultSession:
 
     def __repr__(self) -> str:
         return f"<VaultSession {self.profile_id} role={self.role} closed={self.closed}>"
+
+
+class WorkerSession(VaultSession):
+    """What :meth:`VaultSession.spawn_worker` returns: same profile, own connection."""
+
+    def __init__(self, parent: VaultSession, connection: GuardedConnection) -> None:  # noqa: D107
+        self._parent = parent
+        self.folder = parent.folder
+        self._slot_file = parent._slot_file
+        self._slot_bytes = parent._slot_bytes
+        self.opened_with = parent.opened_with
+        self._conn = connection
+        self._keyring = None
+        self._lock = parent._lock
+        self._policy = parent._policy
+
+    def spawn_worker(self) -> "WorkerSession":
+        return self._parent.spawn_worker()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            conn.close(checkpoint=False)
+
+    def __repr__(self) -> str:
+        return f"<WorkerSession {self.profile_id} role={self.role} closed={self.closed}>"

@@ -146,3 +146,38 @@ def test_golden_v1_vault_opens_with_its_recovery_code(golden_store):
         assert session.opened_with.type == "recovery"
         assert session.verify().ok
         assert session.profile().full_name == golden.FULL_NAME
+
+
+def test_worker_session_has_its_own_connection(store):
+    from tests.conftest import PASSPHRASE
+
+    session, _ = store.create("Worker", PASSPHRASE, full_name="Main Name")
+    worker = session.spawn_worker()
+    try:
+        assert worker.connection is not session.connection
+        assert worker.profile().full_name == "Main Name"
+        worker.update_profile(full_name="Written By Worker")
+        assert session.profile().full_name == "Written By Worker"  # same database
+    finally:
+        worker.close()
+    assert worker.closed and not session.closed
+    assert session.profile().full_name == "Written By Worker"  # the main session keeps working
+    session.close()
+
+
+def test_worker_of_a_caregiver_session_is_read_only(store):
+    import pytest
+
+    from companion.vault.errors import ReadOnlyAccess
+    from companion.vault.secrets_input import Secret
+    from tests.conftest import PASSPHRASE
+
+    owner, _ = store.create("Cared", PASSPHRASE)
+    owner.add_caregiver(PASSPHRASE, "Maria", "violet kettle mountain harbour")
+    owner.close()
+    carer = store.unlock("Cared", Secret.passphrase("violet kettle mountain harbour"))
+    worker = carer.spawn_worker()
+    with pytest.raises(ReadOnlyAccess):
+        worker.update_profile(full_name="Nope")
+    worker.close()
+    carer.close()
