@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -209,6 +210,104 @@ def cmd_generate_passphrase(store: ProfileStore, args: argparse.Namespace, secre
     return 0
 
 
+# ---- genome verbs --------------------------------------------------------------------------
+
+_MARKER_ID = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
+
+
+def _genome_file(text: str) -> Path:
+    path = Path(text)
+    if not path.is_file():
+        what = "does not exist" if not path.exists() else "is not a file"
+        raise CompanionError(f"{path.name or text} {what}")
+    return path
+
+
+def _percent(rate: float) -> str:
+    return f"{rate * 100:.1f}%"
+
+
+def _describe(data: dict) -> str:
+    build = f"build {data['build']}" if data.get("build") else "build unknown"
+    sex = data.get("sex") or "sex not determined"
+    return (
+        f"{data['format_label']} ({build}, {sex}): {data['markers']:,} markers, "
+        f"{data['called']:,} called ({_percent(data['call_rate'])})"
+    )
+
+
+def cmd_analyze(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    path = _genome_file(args.file)
+    from companion.genome.service import analyze_file
+
+    result = analyze_file(path, sample=args.sample)
+    if args.json:
+        _print_json(result)
+    else:
+        print(_describe(result))
+        if result["duplicates"] or result["skipped"]:
+            print(f"  {result['duplicates']:,} duplicate rows dropped, {result['skipped']:,} unmapped rows skipped")
+        if len(result["samples"]) > 1:
+            print(f"  sample {result['sample']} of {len(result['samples'])}")
+        for warning in result["warnings"]:
+            print(f"  warning: {warning}")
+    return 0
+
+
+def cmd_import_genome(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    path = _genome_file(args.file)
+    from companion.genome.service import import_genome, summary_dict
+
+    secret = secrets.unlock_secret(args)
+    with store.unlock(args.profile, secret) as session:
+        imported = import_genome(session, path, sample=args.sample)
+        nickname = session.nickname
+    result = {
+        "profile": nickname,
+        "genome_id": imported.genome_id,
+        "already_imported": imported.already_imported,
+        "primary": imported.is_primary,
+        "annotated": imported.annotated,
+        **summary_dict(imported.summary),
+    }
+    if args.json:
+        _print_json(result)
+    elif imported.already_imported:
+        print(f"This file was already imported into {nickname} (genome {imported.genome_id}); nothing was added.")
+    else:
+        print(f"Imported into {nickname} as genome {imported.genome_id}{' (primary)' if imported.is_primary else ''}:")
+        print(f"  {_describe(result)}")
+        print(f"  {imported.annotated:,} calls at knowledge-base positions")
+    return 0
+
+
+def cmd_genotype(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    for marker in args.rsids:
+        if not _MARKER_ID.fullmatch(marker):
+            raise UsageError("a marker id is letters, digits and . _ : - only, such as rs4149056")
+    path = _genome_file(args.file)
+    from companion.genome.service import genotypes_in_file
+
+    summary, calls = genotypes_in_file(path, args.rsids, sample=args.sample)
+    rows = []
+    for marker, call in calls.items():
+        row: dict = {"rsid": marker, "found": call is not None}
+        if call is not None:
+            row.update(marker_id=call[0], chrom=call[1], pos=call[2], genotype=call[3] or None)
+        rows.append(row)
+    if args.json:
+        _print_json({"format": summary.source.format, "build": summary.build, "calls": rows})
+    else:
+        build = f"build {summary.build}" if summary.build else "build unknown"
+        print(f"{summary.source.format_label}, {build}")
+        for row in rows:
+            if not row["found"]:
+                print(f"{row['rsid']}\tnot in this file")
+            else:
+                print(f"{row['rsid']}\t{row['chrom']}:{row['pos']}\t{row['genotype'] or 'no call'}")
+    return 0
+
+
 # ---- parser --------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -262,6 +361,29 @@ def build_parser() -> argparse.ArgumentParser:
     generate = actions.add_parser("generate-passphrase", help="print a random six-word passphrase")
     generate.add_argument("--words", type=int, default=6, choices=range(5, 13), metavar="N")
     generate.set_defaults(handler=cmd_generate_passphrase)
+
+    analyze = verbs.add_parser("analyze", help="read a genome raw-data file without storing it")
+    analyze.add_argument("file", metavar="FILE")
+    analyze.add_argument("--sample", metavar="NAME", help="the VCF sample to read (multi-sample files)")
+    analyze.add_argument("--json", action="store_true")
+    analyze.set_defaults(handler=cmd_analyze)
+
+    importing = verbs.add_parser("import", help="import data into a profile")
+    kinds = importing.add_subparsers(dest="kind", required=True, parser_class=OneLineParser)
+    genome = kinds.add_parser("genome", help="import a genome raw-data file (23andMe, AncestryDNA, …, VCF)")
+    genome.add_argument("file", metavar="FILE")
+    genome.add_argument("--profile", required=True, metavar="NAME")
+    _add_secret_options(genome)
+    genome.add_argument("--sample", metavar="NAME", help="the VCF sample to import (multi-sample files)")
+    genome.add_argument("--json", action="store_true")
+    genome.set_defaults(handler=cmd_import_genome)
+
+    genotype = verbs.add_parser("genotype", help="print the calls for given rsIDs, read from a genome file")
+    genotype.add_argument("file", metavar="FILE")
+    genotype.add_argument("rsids", metavar="RSID", nargs="+")
+    genotype.add_argument("--sample", metavar="NAME", help="the VCF sample to read (multi-sample files)")
+    genotype.add_argument("--json", action="store_true")
+    genotype.set_defaults(handler=cmd_genotype)
     return parser
 
 

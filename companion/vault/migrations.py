@@ -34,7 +34,94 @@ def _v1(conn: GuardedConnection) -> None:
     )
 
 
-MIGRATIONS: list[tuple[int, Step]] = [(1, _v1)]
+def _v2(conn: GuardedConnection) -> None:
+    """Imported source files and genomes (DESIGN §5).
+
+    No file names are stored (SECURITY: import file names are canary-sensitive): a document is
+    known by its sha256, size and format. Its bytes are kept in chunks of at most 4 MiB,
+    zlib-compressed unless the file already was (gzip, zip, bzip2).
+    """
+    conn.execute(
+        """CREATE TABLE document (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+            size INTEGER NOT NULL CHECK (size >= 0),
+            format TEXT,
+            compression TEXT NOT NULL CHECK (compression IN ('zlib', 'none')),
+            created_at TEXT NOT NULL
+        ) STRICT"""
+    )
+    conn.execute(
+        """CREATE TABLE document_chunk (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES document (id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            UNIQUE (document_id, seq)
+        ) STRICT"""
+    )
+    conn.execute(
+        """CREATE TABLE genome (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES document (id),
+            format TEXT NOT NULL,
+            format_label TEXT NOT NULL,
+            declared_build INTEGER,
+            build INTEGER,
+            build_source TEXT NOT NULL,
+            strand TEXT NOT NULL,
+            sex TEXT CHECK (sex IN ('female', 'male')),
+            x_heterozygosity REAL,
+            y_called INTEGER NOT NULL DEFAULT 0,
+            markers INTEGER NOT NULL,
+            called INTEGER NOT NULL,
+            call_rate REAL NOT NULL,
+            duplicates INTEGER NOT NULL,
+            skipped INTEGER NOT NULL,
+            sample TEXT,
+            is_primary INTEGER NOT NULL DEFAULT 0 CHECK (is_primary IN (0, 1)),
+            imported_at TEXT NOT NULL,
+            knowledge_version TEXT NOT NULL,
+            warnings TEXT NOT NULL DEFAULT '[]',
+            chunk_encoding INTEGER NOT NULL
+        ) STRICT"""
+    )
+    # One genome per (file, sample); at most one primary genome per profile.
+    conn.execute("CREATE UNIQUE INDEX genome_source ON genome (document_id, coalesce(sample, ''))")
+    conn.execute("CREATE UNIQUE INDEX genome_one_primary ON genome (is_primary) WHERE is_primary = 1")
+    # All calls, compactly: chunks in the order the file gave them, each with its range so a
+    # position lookup opens only the chunks that can hold it (chrom NULL = mixed chromosomes).
+    conn.execute(
+        """CREATE TABLE genome_chunk (
+            id INTEGER PRIMARY KEY,
+            genome_id INTEGER NOT NULL REFERENCES genome (id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            chrom TEXT,
+            first_pos INTEGER NOT NULL,
+            last_pos INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            UNIQUE (genome_id, seq)
+        ) STRICT"""
+    )
+    conn.execute("CREATE INDEX genome_chunk_range ON genome_chunk (genome_id, chrom, first_pos)")
+    # Only the calls at knowledge-base positions, for instant lookup.
+    conn.execute(
+        """CREATE TABLE genome_call (
+            id INTEGER PRIMARY KEY,
+            genome_id INTEGER NOT NULL REFERENCES genome (id) ON DELETE CASCADE,
+            marker_id TEXT NOT NULL,
+            chrom TEXT NOT NULL,
+            pos INTEGER NOT NULL,
+            genotype TEXT NOT NULL
+        ) STRICT"""
+    )
+    conn.execute("CREATE INDEX genome_call_marker ON genome_call (genome_id, marker_id)")
+    conn.execute("CREATE INDEX genome_call_position ON genome_call (genome_id, chrom, pos)")
+
+
+MIGRATIONS: list[tuple[int, Step]] = [(1, _v1), (2, _v2)]
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from companion import __version__
 from companion.cli import build_parser
+from companion.vault.migrations import LATEST
 from tests.conftest import OTHER_PASSPHRASE, PASSPHRASE, companion_cmd
 from tests.unit.vaultkit import sha256
 
@@ -91,7 +92,7 @@ def test_create_list_and_verify(cli):
     report = cli.verify("Alice", PASSPHRASE)
     assert report["ok"] is True
     assert report["id"] == created["id"]
-    assert report["schema_version"] == 1
+    assert report["schema_version"] == LATEST
     assert report["integrity_check"] == ["ok"] and report["cipher_integrity_check"] == []
     assert report["opened_with"] == "passphrase"
     assert [s["type"] for s in report["key_slots"]] == ["passphrase", "recovery"]
