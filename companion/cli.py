@@ -245,8 +245,6 @@ def cmd_analyze(store: ProfileStore, args: argparse.Namespace, secrets: SecretRe
         _print_json(result)
     else:
         print(_describe(result))
-        if result["duplicates"] or result["skipped"]:
-            print(f"  {result['duplicates']:,} duplicate rows dropped, {result['skipped']:,} unmapped rows skipped")
         if len(result["samples"]) > 1:
             print(f"  sample {result['sample']} of {len(result['samples'])}")
         for warning in result["warnings"]:
@@ -291,8 +289,9 @@ def cmd_genotype(store: ProfileStore, args: argparse.Namespace, secrets: SecretR
     summary, calls = genotypes_in_file(path, args.rsids, sample=args.sample)
     rows = []
     for marker, call in calls.items():
-        row: dict = {"rsid": marker, "found": call is not None}
-        if call is not None:
+        row: dict = {"rsid": marker, "found": call is not None, "marker_id": None, "chrom": None, "pos": None,
+                     "genotype": None}  # fmt: skip
+        if call is not None:  # a no-call is found with genotype null
             row.update(marker_id=call[0], chrom=call[1], pos=call[2], genotype=call[3] or None)
         rows.append(row)
     if args.json:

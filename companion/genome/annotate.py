@@ -28,7 +28,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from companion import RESOURCES
-from companion.genome.model import Call
+from companion.genome.model import Call, SourceInfo
 
 POSITIONS_FILE = RESOURCES / "knowledge" / "pgx" / "positions.tsv"
 COLUMNS = (
@@ -149,21 +149,48 @@ class Annotator:
         self._numbers = frozenset(p.position for p in self.positions.rows)
         self._grch38 = frozenset((p.chromosome, p.position) for p in self.positions.rows)
         self._found: list[Call] = []
+        self._multi_ids = True  # VCF ids such as "rs1;rs2"
+        self._by_number = True  # collect GRCh38 position candidates while scanning
+
+    def start(self, info: SourceInfo) -> None:
+        """Tune the scan to the file: consumer files have one id per marker, and a file whose
+        header declares build 36 or 37 needs no GRCh38 position candidates (should the build
+        turn out to be 38 after all, :meth:`needs_position_pass` says so)."""
+        self._multi_ids = info.format == "vcf"
+        self._by_number = info.declared_build not in (36, 37)
 
     def scan(self, batch: list[Call]) -> None:
         """Remember this batch's candidate calls (the hot path: a few set operations)."""
-        ids = self._rsids.intersection(map(_ID, batch))
-        numbers = self._numbers.intersection(map(_POS, batch))
-        split = self._rsids.intersection(";".join(map(_ID, batch)).split(";")) - ids
-        if not (ids or numbers or split):
+        ids = list(map(_ID, batch))
+        hits = self._rsids.intersection(ids)
+        numbers = self._numbers.intersection(map(_POS, batch)) if self._by_number else frozenset()
+        split: frozenset[str] | set[str] = frozenset()
+        if self._multi_ids:
+            joined = ";".join(ids)
+            if joined.count(";") >= len(ids):  # some id has a ';' in it
+                split = self._rsids.intersection(joined.split(";")) - hits
+        if not (hits or numbers or split):
             return
-        found = [c for c in batch if c[0] in ids or c[2] in numbers]
+        if numbers:
+            found = [c for c in batch if c[0] in hits or c[2] in numbers]
+        else:
+            found = [c for c in batch if c[0] in hits]
         if split:  # an rsID only inside a multi-id VCF marker ("rs1;rs2")
             found += [
                 c for c in batch
-                if ";" in c[0] and c[0] not in ids and c[2] not in numbers and not split.isdisjoint(c[0].split(";"))
+                if ";" in c[0] and c[0] not in hits and c[2] not in numbers and not split.isdisjoint(c[0].split(";"))
             ]  # fmt: skip
         self._found.extend(found)
+
+    def needs_position_pass(self, build: int | None) -> bool:
+        """True when the scan skipped GRCh38 positions but the genome is on build 38."""
+        return build == 38 and not self._by_number
+
+    def scan_positions(self, calls: list[Call]) -> None:
+        """The second pass :meth:`needs_position_pass` asks for (rare: a header that lied)."""
+        numbers = self._numbers.intersection(map(_POS, calls))
+        if numbers:
+            self._found.extend(c for c in calls if c[2] in numbers)
 
     def matches(self, call: Call, build: int | None) -> bool:
         if not self._rsids.isdisjoint(call[0].split(";")):
@@ -184,5 +211,6 @@ class Annotator:
         """Scan and finish in one go (for a genome already stored)."""
         batch = list(calls)
         self._found = []
+        self._multi_ids = self._by_number = True
         self.scan(batch)
         return self.finish(build)

@@ -166,7 +166,7 @@ class _Chunk:
     first_pos: int
     last_pos: int
     n: int
-    data: Future[bytes] | bytes
+    data: Future[bytes]
 
 
 def _positions(values: Iterable[int]) -> bytes:
@@ -285,6 +285,9 @@ def save_genome(
     sample = stream.info.sample
     document_id, genome_id = _existing(session.connection, sha256, sample)
     if genome_id is not None:
+        close = getattr(stream, "close", None)
+        if callable(close):
+            close()  # nothing more is read from a file already stored
         record = get_genome(session, genome_id)
         return SaveResult(genome_id, record.summary(), True, record.annotated, record.is_primary)
 
@@ -294,12 +297,16 @@ def save_genome(
         if document_id is None and not already_compressed:
             document = executor.submit(_document_blocks, path, True, cancel)
         writer = _ChunkWriter(executor)
+        annotator.start(stream.info)
         for batch in stream.batches():
             _check_cancel(cancel, path)
             if batch:
                 annotator.scan(batch)
                 writer.add(batch)
         summary = stream.summary()
+        if annotator.needs_position_pass(summary.build):
+            for chunk in writer.chunks:
+                annotator.scan_positions(decode_chunk(chunk.data.result(), chunk.chrom))
         matches = annotator.finish(summary.build)
         _check_cancel(cancel, path)
         blocks: list[bytes] | None = None

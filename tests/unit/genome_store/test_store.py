@@ -336,3 +336,13 @@ def test_no_file_name_and_no_marker_in_plaintext(store, sandbox, inputs):
 def test_file_that_cannot_be_read_is_an_import_error(session, inputs):
     with pytest.raises(GenomeImportError, match="missing.txt"):
         save_genome(session, inputs / "missing.txt", FakeStream([]))
+
+
+def test_a_header_saying_37_on_a_grch38_file_still_gets_position_matches(session, inputs):
+    calls = [("rs1", "1", 5, "A/A"), ("", "10", CYP2C19[2], "C/T"), ("rs4149056", "12", 21178615, "T/T")]
+    path = write_23andme(inputs / "lied.txt", calls)
+    info = SourceInfo("23andme", "23andMe", 37)  # the summary says 38 (detected from positions)
+    gid = save_genome(session, path, FakeStream(calls, info=info, build=38)).genome_id
+    matched = session.connection.execute("SELECT marker_id, pos FROM genome_call ORDER BY id").fetchall()
+    assert sorted(matched) == sorted([("", CYP2C19[2]), ("rs4149056", 21178615)])
+    assert get_genome(session, gid).annotated == 2
