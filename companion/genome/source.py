@@ -87,8 +87,10 @@ class TextSource:
             raise GenomeImportError(self.name, "cannot be read (the disk reported an error)") from None
         try:
             self._open_stream()
-            self._first = self._read_block()
+            self._first = self._read_block(check_nul=False)
             self._check_first(self._first)
+            if b"\x00" in self._first:
+                raise GenomeImportError(self.name, "is not a text file (it contains binary data)")
         except BaseException:
             self.close()
             raise
@@ -214,7 +216,7 @@ class TextSource:
             raise GenomeImportError(self.name, _too_big(max_bytes))
 
     # -- reading ---------------------------------------------------------------------------
-    def _read_block(self) -> bytes:
+    def _read_block(self, check_nul: bool = True) -> bytes:
         try:
             block = self._stream.read(CHUNK)
         except EOFError:
@@ -240,7 +242,7 @@ class TextSource:
                 raise GenomeImportError(
                     self.name, "expands more than 100-fold when decompressed (a 'zip bomb'?); it was not read"
                 )
-        if b"\x00" in block:
+        if check_nul and b"\x00" in block:
             raise GenomeImportError(self.name, "is not a text file (it contains binary data)")
         return block
 
