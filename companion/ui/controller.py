@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 # The unlock window is the cold-start path; the other windows are imported when first shown.
 
 
+LOCK_WAIT_MS = 3000
+
+
 class AppController(QObject):
     def __init__(
         self,
@@ -114,6 +117,7 @@ class AppController(QObject):
 
     def open_main_window(self) -> None:
         from companion.ui.main_window import MainWindow
+        from companion.ui.pages.genome_page import GenomePage
         from companion.ui.pages.overview import OverviewPage
         from companion.ui.pages.settings_page import SettingsPage
 
@@ -121,6 +125,7 @@ class AppController(QObject):
         assert session is not None
         window = MainWindow(session.nickname, session.read_only, self.settings)
         window.add_page(OverviewPage(session))
+        window.add_page(GenomePage(session, self.tasks))
         window.add_page(SettingsPage(session, self.settings, self.tasks, window.show_auto_lock))
         window.show_auto_lock(int(self.settings.get(AUTO_LOCK_MINUTES)))
         window.lock_did_request.connect(lambda: self.lock("user"))
@@ -141,6 +146,7 @@ class AppController(QObject):
             if isinstance(widget, QDialog) and widget.isVisible():
                 widget.reject()
         self.tasks.cancel_all()
+        self.tasks.wait_all(LOCK_WAIT_MS)  # cancelled imports roll back before the keys go
         self.idle.stop()
         if window is not None:
             window.clear_pages()

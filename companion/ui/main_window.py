@@ -92,6 +92,17 @@ class MainWindow(QMainWindow):
         if self.sidebar.currentRow() < 0:
             self.sidebar.setCurrentRow(0)
 
+    def page(self, title: str) -> QWidget:
+        for page in self.pages:
+            if getattr(page, "title", None) == title:
+                return page
+        raise KeyError(title)
+
+    def show_page(self, title: str) -> QWidget:
+        page = self.page(title)
+        self.sidebar.setCurrentRow(self.pages.index(page))
+        return page
+
     def _show_page(self, row: int) -> None:
         if 0 <= row < self.stack.count():
             self.stack.setCurrentIndex(row)

@@ -18,6 +18,8 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
     QAction,
     QCloseEvent,
     QFont,
@@ -38,6 +40,8 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
     QFormLayout,
     QFrame,
     QGridLayout,

@@ -62,7 +62,7 @@ def test_auto_lock_minutes_setting(qtbot, app_services, store, clock, home):
     controller, _ = app_services
     open_profile(qtbot, controller, store)
     main = controller.main_window
-    settings_page = main.pages[1]
+    settings_page = main.page("Settings")
     settings_page.auto_lock.setValue(2)
     assert controller.settings.get(AUTO_LOCK_MINUTES) == 2
     assert "2 idle minutes" in main.lock_status.text()
@@ -81,7 +81,7 @@ def test_lock_closes_open_dialogs(qtbot, app_services, store):
 
     controller, _ = app_services
     open_profile(qtbot, controller, store)
-    page = controller.main_window.pages[1]
+    page = controller.main_window.page("Settings")
     seen = []
 
     def lock_while_dialog_open():

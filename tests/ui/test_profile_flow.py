@@ -162,8 +162,8 @@ def test_full_profile_flow(qtbot, app_services, store, monkeypatch):
 
     # Passphrase change through Settings
     main = controller.main_window
-    main.sidebar.setCurrentRow(1)
-    settings_page = main.pages[1]
+    main.show_page("Settings")
+    settings_page = main.page("Settings")
     save_screenshot(main, "main-settings")
 
     def handle_change():
@@ -211,7 +211,7 @@ def test_full_profile_flow(qtbot, app_services, store, monkeypatch):
     assert controller.session.read_only
     main = controller.main_window
     assert "read-only" in main.profile_status.text()
-    settings_page = main.pages[1]
+    settings_page = main.page("Settings")
     assert not settings_page.change_button.isEnabled()
     assert not settings_page.add_caregiver_button.isEnabled()
     from companion.vault.errors import ReadOnlyAccess
@@ -219,7 +219,7 @@ def test_full_profile_flow(qtbot, app_services, store, monkeypatch):
 
     with pytest.raises(ReadOnlyAccess):
         controller.session.update_profile(full_name="Changed")
-    main.sidebar.setCurrentRow(1)
+    main.show_page("Settings")
     save_screenshot(main, "main-caregiver-read-only")
     press_ctrl_l(qtbot, main)
     wait_for(qtbot, lambda: controller.unlock_window is not None)

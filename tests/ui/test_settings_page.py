@@ -32,8 +32,7 @@ def open_settings(qtbot, controller, store, with_caregiver=False):
         session.add_caregiver(PASSPHRASE, "Maria", CAREGIVER_PASSPHRASE)
     controller._session_ready(session)
     qtbot.waitUntil(lambda: controller.main_window is not None)
-    controller.main_window.sidebar.setCurrentRow(1)
-    return controller.main_window.pages[1], code
+    return controller.main_window.show_page("Settings"), code
 
 
 def test_new_recovery_code_replaces_the_old(qtbot, app_services, store):

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Genome import benchmark (issue 3): our full import vs `snps` reading the same file, and our
+VCF streaming vs a bare cyvcf2 loop, with peak RSS. One command:
+
+    python3 bench/genome.py [--markers 640000] [--vcf-records 5000000]
+
+Each measurement runs in its own child process so peak RSS is that work's own.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+if Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
+    from run import ensure_venv
+
+    sys.exit(subprocess.run([str(ensure_venv()), __file__, *sys.argv[1:]]).returncode)
+
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+kind, path = sys.argv[1], Path(sys.argv[2])
+started = time.perf_counter()
+if kind == "snps":
+    import snps
+    count = snps.SNPs(str(path)).count
+elif kind == "cyvcf2":
+    import cyvcf2
+    count = 0
+    for variant in cyvcf2.VCF(str(path)):
+        variant.genotypes
+        count += 1
+elif kind in ("import", "import-vcf"):
+    import os
+    os.environ["COMPANION_KDF"] = "floor"
+    from companion.vault.kdf import FLOOR, KdfPolicy
+    from companion.vault.store import ProfileStore
+    from companion.genome.service import import_genome
+    home = Path(sys.argv[3])
+    store = ProfileStore(home, KdfPolicy(target=FLOOR))
+    session, _ = store.create(f"Bench{int(time.time()*1000) % 100000}", "bench horse battery staple")
+    started = time.perf_counter()  # the import itself, not profile creation
+    result = import_genome(session, path)
+    count = result.summary.markers
+    session.close()
+elif kind == "stream-vcf":
+    from companion.genome.reader import read_genome
+    stream = read_genome(path)
+    count = sum(len(batch) for batch in stream.batches())
+seconds = time.perf_counter() - started
+rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "count": count, "rss_mb": rss_mb}))
+"""
+
+
+def run_child(*args: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark child {args[0]} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def median_run(runs: int, *args: str) -> dict[str, float]:
+    results = [run_child(*args) for _ in range(runs)]
+    return {
+        "seconds": statistics.median(r["seconds"] for r in results),
+        "count": results[0]["count"],
+        "rss_mb": max(r["rss_mb"] for r in results),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--markers", type=int, default=640_000)
+    parser.add_argument("--vcf-records", type=int, default=5_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    from tests.unit.genome.generate import write_23andme, write_vcf_gz
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir = Path(tmp)
+        array = tmpdir / "genome_Bench_v5_Full.txt"
+        write_23andme(array, args.markers, seed=1)
+        vcf = tmpdir / "bench.vcf.gz"
+        write_vcf_gz(vcf, args.vcf_records, seed=2)
+        size_mb = array.stat().st_size / 1e6
+        snps_r = median_run(args.runs, "snps", str(array))
+        ours = median_run(args.runs, "import", str(array), str(tmpdir / "home"))
+        ratio = ours["seconds"] / snps_r["seconds"]
+        rows.append((f"23andMe {args.markers:,} markers ({size_mb:.0f} MB): snps reads it (peer)",
+                     snps_r["seconds"], snps_r["rss_mb"], "", ""))
+        rows.append(("  our import: parse, check, store encrypted, annotate",
+                     ours["seconds"], ours["rss_mb"], f"{ratio:.2f}× snps (budget ≤ 0.75×)", "ok" if ratio <= 0.75 else "OUT"))
+        vcf_mb = vcf.stat().st_size / 1e6
+        bare = median_run(args.runs, "cyvcf2", str(vcf))
+        stream = median_run(args.runs, "stream-vcf", str(vcf))
+        ratio = stream["seconds"] / bare["seconds"]
+        rows.append((f"VCF.gz {args.vcf_records:,} records ({vcf_mb:.0f} MB): bare cyvcf2 loop (peer)",
+                     bare["seconds"], bare["rss_mb"], "", ""))
+        rows.append(("  our VCF streaming", stream["seconds"], stream["rss_mb"],
+                     f"{ratio:.2f}× cyvcf2 (budget ≤ 1.5×)", "ok" if ratio <= 1.5 and stream["rss_mb"] <= 500 else "OUT"))
+        full = median_run(1, "import-vcf", str(vcf), str(tmpdir / "home2"))
+        rows.append(("  our full VCF import (stream + store + annotate)", full["seconds"], full["rss_mb"],
+                     "peak RSS budget ≤ 500 MB", "ok" if full["rss_mb"] <= 500 else "OUT"))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'median s':>9}  {'peak RSS':>9}  {'ratio / budget':<34} verdict")
+    for name, seconds, rss, ratio_text, verdict in rows:
+        print(f"{name:<{width}}  {seconds:>9.2f}  {rss:>7.0f}MB  {ratio_text:<34} {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""File choosers that leave no trace of what was opened (SECURITY §2.7).
+
+Qt's own file dialog remembers recent folders and files in ``QtProject.conf``; a genome file's
+name and folder would then sit in plaintext in the user's config. We use a dialog instance
+with an empty history and remove Qt's ``FileDialog`` state after every use.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from companion.ui.qt import QFileDialog, QSettings, QWidget
+
+
+def forget_file_dialog_state() -> None:
+    settings = QSettings("QtProject")
+    settings.remove("FileDialog")
+    settings.sync()
+
+
+def choose_file_to_open(parent: QWidget | None, title: str, name_filters: list[str]) -> Path | None:
+    dialog = QFileDialog(parent, title)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)  # native dialogs add to OS recents
+    dialog.setNameFilters(name_filters)
+    dialog.setHistory([])
+    dialog.setDirectory(str(Path.home()))
+    try:
+        if dialog.exec() != QFileDialog.DialogCode.Accepted:
+            return None
+        files = dialog.selectedFiles()
+        return Path(files[0]) if files else None
+    finally:
+        dialog.setHistory([])
+        dialog.deleteLater()
+        forget_file_dialog_state()
