@@ -172,7 +172,7 @@ def write_vcf_gz(path: str | Path, n_records: int, seed: int, sample: str = "SAM
         for _ in range(count):
             pos += rng.randint(1, 2 * step - 1) if step > 1 else 1
             if pos >= length:
-                pos = length - 1
+                break  # a few fewer records rather than repeated positions
             r = rng.random()
             ref = rng.choice(bases)
             if r < 0.08:
@@ -182,14 +182,14 @@ def write_vcf_gz(path: str | Path, n_records: int, seed: int, sample: str = "SAM
                 ref = ref + "".join(rng.choice(bases) for _ in range(rng.randint(1, 6)))
             else:
                 alt = rng.choice([b for b in bases if b != ref])
-            if r > 0.98:
+            if chrom == "MT":
+                gt = "." if r > 0.97 else "1"
+            elif r > 0.98:
                 second = rng.choice([b for b in bases if b != ref and b != alt])
                 alt = f"{alt},{second}"
                 gt = "1/2"
             elif r > 0.96:
                 gt = "./."
-            elif chrom == "MT":
-                gt = "1"
             else:
                 gt = rng.choice(gts)
             rid = f"rs{next(rs)}" if rng.random() < 0.8 else "."
