@@ -88,7 +88,7 @@ class OnboardingWindow(QWidget):
         self.name_field.setAccessibleName("Profile name")
         self.name_field.setPlaceholderText("e.g. Anna")
         self.name_field.setMaxLength(40)
-        self.birth_known = QCheckBox("I want to enter my date of birth (needed for most risk estimates)")
+        self.birth_known = QCheckBox("Include my date of birth (risk estimates need it)")
         self.birth_known.setChecked(True)
         self.birth_date = QDateEdit()
         self.birth_date.setCalendarPopup(True)
