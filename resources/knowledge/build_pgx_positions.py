@@ -27,18 +27,10 @@ DEFAULT_OUT = ROOT / "resources" / "knowledge" / "pgx" / "positions.tsv"
 EXEMPTIONS_VERSION = "PharmCAT 5431bf1187e50383df7e7db18ef67b36fc8b562e"
 EXEMPTIONS_DATE = "2025-11-19"
 
-COLUMNS = (
-    "gene",
-    "rsid",
-    "chromosome",
-    "position_grch38",
-    "ref",
-    "alts",
-    "role",
-    "source_file",
-    "source_version",
-    "source_date",
-)
+# One column list for the writer and the loader (companion/genome/annotate.py).
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from companion.genome.annotate import COLUMNS  # noqa: E402
 
 HEADER = """\
 # PGx positions of interest: every variant position that defines a star allele or that
