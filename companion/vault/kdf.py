@@ -12,7 +12,6 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from companion.vault.atomic import atomic_write
 
@@ -48,6 +47,9 @@ TARGET_SECONDS = 0.5
 
 def derive(secret: bytes | bytearray, salt: bytes, params: KdfParams) -> bytearray:
     """Argon2id(secret, salt) → 32-byte key; callers must check the floor first."""
+    # Imported on use, like all of cryptography in the vault: it is part of cold start.
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id  # noqa: PLC0415
+
     kdf = Argon2id(
         salt=salt,
         length=KEY_LENGTH,

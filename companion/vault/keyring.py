@@ -9,8 +9,6 @@ import ctypes
 import hashlib
 import hmac
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 SQLCIPHER_LABEL = b"health-companion/v1/sqlcipher-page-key"
 KEYSLOT_MAC_LABEL = b"health-companion/v1/keyslots-mac"
@@ -23,6 +21,8 @@ def wipe(buffer: bytearray) -> None:
 
 
 def _hkdf(key: bytearray, label: bytes) -> bytearray:
+    from cryptography.hazmat.primitives import hashes  # noqa: PLC0415 - see keyslots.py
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF  # noqa: PLC0415
     return bytearray(HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(bytes(key)))
 
 

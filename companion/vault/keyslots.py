@@ -23,8 +23,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from companion.vault import kdf
 from companion.vault.atomic import Opener, _default_opener, atomic_write
@@ -134,6 +132,10 @@ def _aad(profile_id: str, slot: Slot) -> bytes:
 
 # ---- wrapping ---------------------------------------------------------------------------
 
+# cryptography is imported inside the functions that use it: listing profiles on the unlock
+# window needs no crypto, and the import is a measurable part of cold start (bench/run.py).
+
+
 def wrap(
     profile_id: str,
     slot_type: str,
@@ -155,6 +157,8 @@ def wrap(
         wrapped=b"",
         created=now_iso(),
     )
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: PLC0415
+
     kek = kdf.derive(secret, draft.salt, params)
     try:
         wrapped = AESGCM(bytes(kek)).encrypt(draft.nonce, bytes(dek), _aad(profile_id, draft))
@@ -167,6 +171,9 @@ def unwrap(profile_id: str, slot: Slot, secret: bytes | bytearray, floor: kdf.Kd
     """The DEK if ``secret`` opens ``slot``; ``None`` if it does not."""
     if not slot.kdf.at_least(floor):
         raise KdfBelowPolicy()
+    from cryptography.exceptions import InvalidTag  # noqa: PLC0415
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: PLC0415
+
     kek = kdf.derive(secret, slot.salt, slot.kdf)
     try:
         dek = AESGCM(bytes(kek)).decrypt(slot.nonce, slot.wrapped, _aad(profile_id, slot))

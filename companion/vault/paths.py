@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
 
 APP_DIR_NAME = "HealthCompanion"
 
@@ -14,6 +13,8 @@ def companion_home() -> Path:
     override = os.environ.get("COMPANION_HOME")
     if override:
         return Path(override).expanduser().resolve()
+    import platformdirs  # noqa: PLC0415 - only when COMPANION_HOME is not set
+
     return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False, roaming=False))
 
 
