@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from companion.settings import AUTO_LOCK_MINUTES, Settings
 from companion.ui import messages
-from companion.ui.autolock import IdleWatcher
 from companion.ui.qt import QApplication, QDialog, QObject, QWidget
 from companion.ui.tasks import TaskRunner
 from companion.ui.unlock import UnlockWindow
@@ -17,6 +16,7 @@ from companion.vault.store import ProfileStore
 from companion.vault.throttle import UnlockThrottle
 
 if TYPE_CHECKING:
+    from companion.ui.autolock import IdleWatcher
     from companion.ui.main_window import MainWindow
     from companion.ui.onboarding import OnboardingWindow
 
@@ -42,8 +42,23 @@ class AppController(QObject):
         self.unlock_window: UnlockWindow | None = None
         self.onboarding: OnboardingWindow | None = None
         self.throttle = UnlockThrottle(clock)
-        self.idle = IdleWatcher(lambda: int(settings.get(AUTO_LOCK_MINUTES)), lambda: self.lock("idle"), clock)
+        self._clock = clock
+        self._idle: IdleWatcher | None = None
         self._quit_app = quit_app or QApplication.quit
+
+    @property
+    def idle(self) -> IdleWatcher:
+        """Made at the first unlock: the unlock window, the cold-start path, needs none."""
+        if self._idle is None:
+            from companion.ui.autolock import IdleWatcher
+
+            minutes = lambda: int(self.settings.get(AUTO_LOCK_MINUTES))  # noqa: E731
+            self._idle = IdleWatcher(minutes, lambda: self.lock("idle"), self._clock)
+        return self._idle
+
+    def _stop_idle(self) -> None:
+        if self._idle is not None:
+            self._idle.stop()
 
     # ---- windows -------------------------------------------------------------------------
     @property
@@ -147,7 +162,7 @@ class AppController(QObject):
                 widget.reject()
         self.tasks.cancel_all()
         self.tasks.wait_all(LOCK_WAIT_MS)  # cancelled imports roll back before the keys go
-        self.idle.stop()
+        self._stop_idle()
         if window is not None:
             window.clear_pages()
             window.save_geometry()
@@ -171,7 +186,7 @@ class AppController(QObject):
         self._quit_app()
 
     def shutdown(self) -> None:
-        self.idle.stop()
+        self._stop_idle()
         self.tasks.cancel_all()
         window, self.main_window = self.main_window, None
         if window is not None:
