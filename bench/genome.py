@@ -26,7 +26,7 @@ if Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
     sys.exit(subprocess.run([str(ensure_venv()), __file__, *sys.argv[1:]]).returncode)
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 kind, path = sys.argv[1], Path(sys.argv[2])
 started = time.perf_counter()
@@ -57,7 +57,11 @@ elif kind == "stream-vcf":
     stream = read_genome(path)
     count = sum(len(batch) for batch in stream.batches())
 seconds = time.perf_counter() - started
-rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork/exec, so it
+# would report the benchmark driver's own peak (it generates the files) for every child.
+with open("/proc/self/status") as status:
+    hwm_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+rss_mb = hwm_kb / 1024
 print(json.dumps({"seconds": seconds, "count": count, "rss_mb": rss_mb}))
 """
 

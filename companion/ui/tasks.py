@@ -61,8 +61,15 @@ class Task:
     def __init__(self, runner: "TaskRunner", token: CancelToken, relay: _Relay) -> None:
         self.runner, self.token, self.relay = runner, token, relay
         self.finished = False
+        self.abandoned = False
 
     def cancel(self) -> None:
+        """The person cancelled: the work stops and ``on_failure`` still hears about it."""
+        self.token.cancel()
+
+    def abandon(self) -> None:
+        """The app is locking: the work stops and no callback runs (its widgets are going)."""
+        self.abandoned = True
         self.token.cancel()
 
 
@@ -113,7 +120,8 @@ class TaskRunner:
 
         def failed(exc: BaseException) -> None:
             finish()
-            on_failure(exc)
+            if not task.abandoned:
+                on_failure(exc)
 
         relay.succeeded.connect(succeeded)
         relay.failed.connect(failed)
@@ -121,8 +129,9 @@ class TaskRunner:
         return task
 
     def cancel_all(self) -> None:
+        """Stop everything without callbacks (used by the lock procedure)."""
         for task in list(self._active):
-            task.cancel()
+            task.abandon()
 
     def wait_all(self, timeout_ms: int = 30000) -> bool:
         return self.pool.waitForDone(timeout_ms)

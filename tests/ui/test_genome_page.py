@@ -164,3 +164,32 @@ def test_drag_and_drop_imports(qtbot, app_services, store, tmp_path):
     enter2.setAccepted(False)
     QApplication.sendEvent(page, enter2)
     assert not enter2.isAccepted()
+
+
+def test_lock_during_import_abandons_it_quietly(qtbot, app_services, store, tmp_path, monkeypatch):
+    import companion.ui.pages.genome_page as page_module
+    from companion.genome.store import list_genomes
+    from companion.vault.secrets_input import Secret
+
+    controller, _ = app_services
+    page = open_genome_page(qtbot, controller, store)
+    path = generated_file(tmp_path, markers=20_000)
+    started = threading.Event()
+    real_import = page_module.import_genome
+
+    def wait_for_cancel(session, file_path, **kwargs):
+        started.set()
+        kwargs["cancel"]._event.wait(10)
+        return real_import(session, file_path, **kwargs)
+
+    monkeypatch.setattr(page_module, "import_genome", wait_for_cancel)
+    page.import_file(path)
+    assert started.wait(10)
+    controller.lock("idle")  # must not call back into the page being torn down
+    qtbot.wait(200)
+    assert controller.session is None and controller.unlock_window is not None
+    session = store.unlock("Anna", Secret.passphrase(PASSPHRASE))
+    try:
+        assert list_genomes(session) == []  # the cancelled import left nothing
+    finally:
+        session.close()
