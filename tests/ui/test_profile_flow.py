@@ -200,7 +200,7 @@ def test_full_profile_flow(qtbot, app_services, store, monkeypatch):
 
     poll(handle_caregiver)
     qtbot.mouseClick(settings_page.add_caregiver_button, Qt.MouseButton.LeftButton)
-    assert settings_page.caregiver_list.count() == 1
+    assert settings_page.caregiver_names() == ["Maria"]
     assert "Maria" in settings_page.caregiver_list.item(0).text()
     press_ctrl_l(qtbot, main)
     wait_for(qtbot, lambda: controller.unlock_window is not None)

@@ -91,7 +91,7 @@ def test_remove_caregiver_after_confirmation(qtbot, app_services, store):
 
     controller, _ = app_services
     page, _ = open_settings(qtbot, controller, store, with_caregiver=True)
-    assert page.caregiver_list.count() == 1 and page.remove_caregiver_button.isEnabled()
+    assert page.caregiver_names() == ["Maria"] and page.remove_caregiver_button.isEnabled()
 
     def confirm(dialog):
         qtbot.keyClicks(dialog.current, PASSPHRASE)
@@ -99,7 +99,8 @@ def test_remove_caregiver_after_confirmation(qtbot, app_services, store):
 
     when_visible(ConfirmPassphraseDialog, confirm)
     qtbot.mouseClick(page.remove_caregiver_button, Qt.MouseButton.LeftButton)
-    assert page.caregiver_list.count() == 0
+    assert page.caregiver_names() == []
+    assert page.caregiver_list.item(0).text() == "Nobody else can open this profile."
     assert "no longer" in page.status.text()
     controller.lock("user")
     with pytest.raises(WrongSecret):

@@ -106,7 +106,15 @@ class SettingsPage(QWidget):
         has_any = self.caregiver_list.count() > 0
         if has_any:
             self.caregiver_list.setCurrentRow(0)
+        else:
+            placeholder = QListWidgetItem("Nobody else can open this profile.")
+            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.caregiver_list.addItem(placeholder)
         self.remove_caregiver_button.setEnabled(has_any and not self.session.read_only)
+
+    def caregiver_names(self) -> list[str]:
+        items = [self.caregiver_list.item(i) for i in range(self.caregiver_list.count())]
+        return [i.text().split(" — ")[0] for i in items if i.data(Qt.ItemDataRole.UserRole)]
 
     def _auto_lock_changed(self, minutes: int) -> None:
         self.settings.set(AUTO_LOCK_MINUTES, minutes)
