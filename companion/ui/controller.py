@@ -15,15 +15,13 @@ from companion.vault.session import VaultSession
 from companion.vault.store import ProfileStore
 from companion.vault.throttle import UnlockThrottle
 
+# The unlock window is the cold-start path; the other windows are imported when first shown.
 if TYPE_CHECKING:
     from companion.ui.autolock import IdleWatcher
     from companion.ui.main_window import MainWindow
     from companion.ui.onboarding import OnboardingWindow
 
-# The unlock window is the cold-start path; the other windows are imported when first shown.
-
-
-LOCK_WAIT_MS = 3000
+LOCK_WAIT_MS = 3000  # how long locking waits for cancelled background work to roll back
 
 
 class AppController(QObject):
