@@ -25,6 +25,22 @@ def generated_file(tmp_path: Path, markers: int = 30_000) -> Path:
     return path
 
 
+def hold_import_until_cancelled(monkeypatch) -> threading.Event:
+    """Make the page's import wait for its cancel token; the event says it has started."""
+    import companion.ui.pages.genome_page as page_module
+
+    started = threading.Event()
+    real_import = page_module.import_genome
+
+    def wait_for_cancel(session, file_path, **kwargs):
+        started.set()
+        kwargs["cancel"]._event.wait(10)  # until Cancel is pressed or the app locks
+        return real_import(session, file_path, **kwargs)
+
+    monkeypatch.setattr(page_module, "import_genome", wait_for_cancel)
+    return started
+
+
 def open_genome_page(qtbot, controller, store, name="Anna"):
     session, _ = store.create(name, PASSPHRASE)
     controller._session_ready(session)
@@ -107,15 +123,7 @@ def test_cancel_stores_nothing(qtbot, app_services, store, tmp_path, monkeypatch
     controller, _ = app_services
     page = open_genome_page(qtbot, controller, store)
     path = generated_file(tmp_path, markers=60_000)
-    started = threading.Event()
-    real_import = page_module.import_genome
-
-    def slow_start(session, file_path, **kwargs):
-        started.set()
-        kwargs["cancel"]._event.wait(10)  # hold until the person presses Cancel
-        return real_import(session, file_path, **kwargs)
-
-    monkeypatch.setattr(page_module, "import_genome", slow_start)
+    started = hold_import_until_cancelled(monkeypatch)
     page.import_file(path)
     assert started.wait(10)
     qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
@@ -174,15 +182,7 @@ def test_lock_during_import_abandons_it_quietly(qtbot, app_services, store, tmp_
     controller, _ = app_services
     page = open_genome_page(qtbot, controller, store)
     path = generated_file(tmp_path, markers=20_000)
-    started = threading.Event()
-    real_import = page_module.import_genome
-
-    def wait_for_cancel(session, file_path, **kwargs):
-        started.set()
-        kwargs["cancel"]._event.wait(10)
-        return real_import(session, file_path, **kwargs)
-
-    monkeypatch.setattr(page_module, "import_genome", wait_for_cancel)
+    started = hold_import_until_cancelled(monkeypatch)
     page.import_file(path)
     assert started.wait(10)
     controller.lock("idle")  # must not call back into the page being torn down
