@@ -118,8 +118,6 @@ def test_bad_file_message_and_nothing_stored(qtbot, app_services, store, tmp_pat
 
 
 def test_cancel_stores_nothing(qtbot, app_services, store, tmp_path, monkeypatch):
-    import companion.ui.pages.genome_page as page_module
-
     controller, _ = app_services
     page = open_genome_page(qtbot, controller, store)
     path = generated_file(tmp_path, markers=60_000)
@@ -175,7 +173,6 @@ def test_drag_and_drop_imports(qtbot, app_services, store, tmp_path):
 
 
 def test_lock_during_import_abandons_it_quietly(qtbot, app_services, store, tmp_path, monkeypatch):
-    import companion.ui.pages.genome_page as page_module
     from companion.genome.store import list_genomes
     from companion.vault.secrets_input import Secret
 
