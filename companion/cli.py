@@ -206,7 +206,7 @@ def cmd_profile_remove_caregiver(store: ProfileStore, args: argparse.Namespace, 
 def cmd_generate_passphrase(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
     from companion.vault.passphrase import generate
 
-    print(generate(args.words))
+    print(generate(args.words, [args.name] if args.name else []))
     return 0
 
 
@@ -359,6 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     generate = actions.add_parser("generate-passphrase", help="print a random six-word passphrase")
     generate.add_argument("--words", type=int, default=6, choices=range(5, 13), metavar="N")
+    generate.add_argument("--name", default="", help="the profile's name, kept out of the passphrase")
     generate.set_defaults(handler=cmd_generate_passphrase)
 
     analyze = verbs.add_parser("analyze", help="read a genome raw-data file without storing it")

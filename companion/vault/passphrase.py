@@ -76,7 +76,14 @@ def _words() -> tuple[str, ...]:
     return words
 
 
-def generate(word_count: int = 6) -> str:
-    """Six EFF words ≈ 77 bits; hyphens keep it easy to read aloud and type."""
+def generate(word_count: int = 6, context_words: list[str] | tuple[str, ...] = ()) -> str:
+    """Six EFF words ≈ 77 bits; hyphens keep it easy to read aloud and type.
+
+    A draw can by chance hide the person's name ("chalice" holds "alice"), which the policy
+    refuses, so draw again until the policy accepts it for these context words.
+    """
     words = _words()
-    return "-".join(secrets.choice(words) for _ in range(word_count))
+    while True:
+        text = "-".join(secrets.choice(words) for _ in range(word_count))
+        if assess(text, context_words).acceptable:
+            return text

@@ -221,6 +221,16 @@ def test_generated_passphrases_are_six_list_words_and_pass_the_policy():
     assert len(seen) == 20
 
 
+def test_a_generated_passphrase_never_hides_the_profile_name(monkeypatch):
+    # "chalice" holds "alice": the first draw is refused for Alice and a second is made.
+    draws = iter(["stilt", "chalice", "neglector", "aliens", "unclip", "stainable",
+                  "stilt", "chasm", "neglector", "aliens", "unclip", "stainable"])
+    monkeypatch.setattr(passphrase.secrets, "choice", lambda _words: next(draws))
+    text = passphrase.generate(6, ["Alice"])
+    assert text == "stilt-chasm-neglector-aliens-unclip-stainable"
+    assert next(draws, None) is None
+
+
 def test_generated_passphrase_unlocks_a_profile(store):
     text = passphrase.generate()
     profile = make_profile(store, NICK, text)

@@ -72,7 +72,7 @@ class PassphraseEntry(QWidget):
         self.show_button.setText("Hide" if visible else "Show")
 
     def generate(self) -> None:
-        words = policy.generate()
+        words = policy.generate(context_words=self._context_words())
         self.show_button.setChecked(True)
         self.first.setText(words)
         self.second.setText(words)
