@@ -9,6 +9,7 @@ the same grammar, so the result never depends on which one ran.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import operator
 import re
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 
 from companion.genome.detect import CSV4, CSV5, TAB4, TAB5, WS4, WS5, Detected, is_column_header, split_fields
 from companion.genome.errors import GenomeImportError
-from companion.genome.model import Call
+from companion.genome.model import CallBatch
 from companion.genome.qc import QC
 from companion.genome.source import KiB, MiB, TextSource
 
@@ -24,6 +25,7 @@ MAX_LINE = 4 * KiB
 MAX_BYTES = 100 * MiB  # uncompressed; real files are 15-25 MB
 MAX_LINES = 5_000_000
 MAX_POS = 300_000_000
+MAX_HEADER = 256 * KiB  # header lines looked for at the start of a chunk
 
 # Chromosome spellings -> canonical. AncestryDNA: 23 = X, 24 = Y, 25 = X pseudo-autosomal, 26 = MT.
 CHROM: dict[str, str] = {}
@@ -63,6 +65,27 @@ GENOTYPE = _genotype_table()
 
 def genotype_of(raw: str) -> str | None:
     return GENOTYPE.get(raw)
+
+
+@functools.cache
+def _columnar():  # noqa: ANN202 - the module; numpy (~0.1 s to import) loads only when a file is read
+    from companion.genome import columnar  # noqa: PLC0415
+
+    return columnar
+
+
+def _header_length(text: str) -> int:
+    """Length of the leading lines that are comments, blank or a column header."""
+    end = 0
+    while end < len(text) and end < MAX_HEADER:
+        nl = text.find("\n", end)
+        if nl < 0:
+            break
+        line = text[end:nl].strip()
+        if line and line[0] != "#" and not is_column_header(line):
+            break
+        end = nl + 1
+    return end
 
 
 _ID_RE = re.compile(r"[A-Za-z0-9_.:\-]+\Z")
@@ -120,7 +143,10 @@ class ConsumerReader:
         pj = "".join(ps)
         if not (pj.isascii() and pj.isdigit()):
             raise _Slow
-        pos = list(map(int, ps))
+        try:
+            pos = list(map(int, ps))
+        except ValueError:  # an empty position: the line path says where
+            raise _Slow from None
         if min(pos) < 1 or max(pos) > MAX_POS:
             raise _Slow
         ij = "".join(ids)
@@ -188,30 +214,45 @@ class ConsumerReader:
             gts.append(g)
         return ids, chroms, pos, gts
 
-    def _parse(self, text: str, first_line: int, depth: int) -> list[tuple[list[str], list[str], list[int], list[str]]]:
-        """Columns of ``text``: the fast path, or halves of it, or line by line for small pieces."""
+    def _parse(self, text: str, first_line: int, depth: int) -> list[tuple]:
+        """Columns of ``text``: the numpy path, the string fast path, or halves of the text, or
+        line by line for small pieces. Each item is ``(ids, chroms, positions, genotypes, keys)``
+        with ``keys`` None unless the numpy path made them."""
+        if depth == 0:
+            head = _header_length(text)
+            if head:  # comments and column headers read line by line, the rows after them in bulk
+                rest = self._parse(text[head:], first_line + text.count("\n", 0, head), 0) if head < len(text) else []
+                return [(*self._slow(text[:head], first_line), None), *rest]
+            plain = text.replace('"', "") if self.quoted and '"' in text else text
+            cols = _columnar().columns(plain, self.sep, self.width, MAX_POS)
+            if cols is not None:
+                return [cols]
         try:
-            return [self._fast(text)]
+            return [(*self._fast(text), None)]
         except _Slow:
             pass
         mid = text.find("\n", len(text) // 2) + 1
         if len(text) < 8 * KiB or depth > 16 or mid <= 0 or mid >= len(text):
-            return [self._slow(text, first_line)]
+            return [(*self._slow(text, first_line), None)]
         head, tail = text[:mid], text[mid:]
         return self._parse(head, first_line, depth + 1) + self._parse(tail, first_line + head.count("\n"), depth + 1)
 
-    def batches(self) -> Iterator[list[Call]]:
-        pending: list[Call] = []
-        size = self.batch_size
+    def _parsed(self) -> Iterator[list[tuple]]:
         for first_line, text in self.source.chunks():
             if first_line > MAX_LINES:
                 raise GenomeImportError(
                     self.source.name, f"has more than {MAX_LINES:,} lines, more than any genome raw-data file"
                 )
+            yield self._parse(text, first_line, 0)
+
+    def batches(self) -> Iterator[CallBatch]:
+        pending = CallBatch([], [], [], [])
+        size = self.batch_size
+        for parsed in self._parsed():
             gc_was_on = gc.isenabled()
-            gc.disable()  # only tuples of strings and ints are made here: no cycles to collect
+            gc.disable()  # only strings and ints are made here: no cycles to collect
             try:
-                for cols in self._parse(text, first_line, 0):
+                for cols in parsed:
                     self.rows += len(cols[0])
                     if cols[0]:
                         pending.extend(self.qc.feed_columns(*cols))
@@ -220,6 +261,6 @@ class ConsumerReader:
                     gc.enable()
             while len(pending) >= size:
                 yield pending[:size]
-                del pending[:size]
-        if pending:
+                pending = pending[size:]
+        if len(pending):
             yield pending

@@ -11,17 +11,76 @@ Calls travel as plain tuples in batches, because millions of objects would cost 
 - ``genotype``: allele strings joined by ``/`` — ``"A/G"``, ``"I/D"``, ``"A/AT"`` (VCF), a
   single allele for haploid calls (``"A"``), ``"."`` for a missing allele in a partial call
   (``"./A"``), and ``""`` for a no-call. Alleles are on the forward strand of ``build``.
+
+A batch is either a ``list`` of such tuples (VCF) or a :class:`CallBatch`, which holds the same
+calls as four columns (consumer files): the store and the annotator read columns directly, so
+the 640k tuples of an array file are never built. :func:`columns_of` gives columns of either.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from operator import itemgetter
+from typing import Protocol, overload
 
 Call = tuple[str, str, int, str]
 Progress = Callable[[int, int], None]
 
 CHROMOSOMES = tuple([str(n) for n in range(1, 23)] + ["X", "Y", "MT"])
+
+_ID, _CHROM, _POS, _GT = (itemgetter(i) for i in range(4))
+
+
+class CallBatch(Sequence[Call]):
+    """Calls as four equally long columns; iterating yields the usual tuples."""
+
+    __slots__ = ("ids", "chroms", "positions", "genotypes")
+
+    def __init__(self, ids: list[str], chroms: list[str], positions: list[int], genotypes: list[str]) -> None:
+        self.ids = ids
+        self.chroms = chroms
+        self.positions = positions
+        self.genotypes = genotypes
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[Call]:
+        return zip(self.ids, self.chroms, self.positions, self.genotypes)
+
+    @overload
+    def __getitem__(self, index: int) -> Call: ...
+    @overload
+    def __getitem__(self, index: slice) -> CallBatch: ...
+    def __getitem__(self, index: int | slice) -> Call | CallBatch:
+        if isinstance(index, slice):
+            return CallBatch(self.ids[index], self.chroms[index], self.positions[index], self.genotypes[index])
+        return (self.ids[index], self.chroms[index], self.positions[index], self.genotypes[index])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CallBatch):
+            return columns_of(self) == columns_of(other)
+        if isinstance(other, list):
+            return list(self) == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"CallBatch({len(self)} calls)"
+
+    def extend(self, other: CallBatch) -> None:
+        self.ids.extend(other.ids)
+        self.chroms.extend(other.chroms)
+        self.positions.extend(other.positions)
+        self.genotypes.extend(other.genotypes)
+
+
+def columns_of(batch: Sequence[Call]) -> tuple[list[str], list[str], list[int], list[str]]:
+    """``(ids, chroms, positions, genotypes)`` of a batch, without copying a CallBatch."""
+    if isinstance(batch, CallBatch):
+        return batch.ids, batch.chroms, batch.positions, batch.genotypes
+    return (list(map(_ID, batch)), list(map(_CHROM, batch)), list(map(_POS, batch)), list(map(_GT, batch)))
 
 
 class CancelToken(Protocol):
@@ -68,6 +127,6 @@ class GenomeStream(Protocol):
 
     info: SourceInfo
 
-    def batches(self) -> Iterator[list[Call]]: ...
+    def batches(self) -> Iterator[Sequence[Call]]: ...
 
     def summary(self) -> GenomeSummary: ...

@@ -15,8 +15,9 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
 from itertools import islice
+from typing import Any
 
-from companion.genome.model import CHROMOSOMES, Call
+from companion.genome.model import CHROMOSOMES, Call, CallBatch
 
 CHROM_INDEX = {c: i + 1 for i, c in enumerate(CHROMOSOMES)}
 _OFFSET = {c: i << 32 for c, i in CHROM_INDEX.items()}
@@ -69,6 +70,7 @@ class QC:
         self.haploid_het = 0  # heterozygous calls on MT or Y
         self.x_pos = array("i")
         self.x_kind = bytearray()  # 0 homozygous, 1 heterozygous, 2 one allele (haploid)
+        self._x_kinds: dict[str, int] = {}  # genotype -> its x_kind, worked out once
         self.build_votes: dict[int, int] = {}
         self.notes: list[str] = []
         self._ids: set[str] = set()
@@ -85,23 +87,46 @@ class QC:
         self._late: dict[tuple[str, int], set[str]] = {}
 
     # -- consumer files ---------------------------------------------------------------------
-    def feed_columns(self, ids: list[str], chroms: list[str], pos: list[int], gts: list[str]) -> list[Call]:
+    def feed_columns(
+        self, ids: list[str], chroms: list[str], pos: list[int], gts: list[str], keys: Any = None
+    ) -> CallBatch:
+        """Count and de-duplicate one chunk's columns. ``keys``: ``chrom_index << 32 | pos`` per
+        row as a numpy int64 array, when the columnar reader has it (saves building it here)."""
         n = len(ids)
-        keys = list(map(operator.add, pos, map(_OFFSET.__getitem__, chroms)))
-        new_ids = set(ids)
+        if keys is not None:
+            ascending = bool(keys[0] > self._max_key) and bool((keys[1:] > keys[:-1]).all())
+            key_list: list[int] | None = None
+        else:
+            key_list = list(map(operator.add, pos, map(_OFFSET.__getitem__, chroms)))
+            ascending = key_list[0] > self._max_key and all(map(operator.lt, key_list, islice(key_list, 1, None)))
         # Sorted input (the usual case): positions strictly increase past everything seen, so
         # none can repeat; they are kept in a sorted array instead of a set (less memory, faster).
-        ascending = keys[0] > self._max_key and all(map(operator.lt, keys, islice(keys, 1, None)))
-        if len(new_ids) == n and ascending and self._ids.isdisjoint(new_ids):
-            self._ids |= new_ids
-            self._key_hist.extend(keys)
-            self._max_key = keys[-1]
-            rows = list(zip(ids, chroms, pos, gts))
+        # The ids are new if none was seen and the set grows by all of them.
+        fast = ascending and self._ids.isdisjoint(ids)
+        if fast:
+            before = len(self._ids)
+            self._ids.update(ids)
+            if len(self._ids) - before != n:  # a repeat within the chunk: undo, go row by row
+                self._ids.difference_update(ids)
+                fast = False
+        if fast:
+            if key_list is None:
+                self._key_hist.frombytes(keys.astype("=i8", copy=False).tobytes())
+                self._max_key = int(keys[-1])
+            else:
+                self._key_hist.extend(key_list)
+                self._max_key = key_list[-1]
+            batch = CallBatch(ids, chroms, pos, gts)
         else:
-            rows = []
+            if key_list is None:
+                key_list = keys.tolist()
+            keep_ids: list[str] = []
+            keep_chroms: list[str] = []
+            keep_pos: list[int] = []
+            keep_gts: list[str] = []
             seen_ids, extra, hist = self._ids, self._keys, self._key_hist
-            for row, key in zip(zip(ids, chroms, pos, gts), keys):
-                if row[0] in seen_ids or key in extra:
+            for rid, ch, p, g, key in zip(ids, chroms, pos, gts, key_list):
+                if rid in seen_ids or key in extra:
                     self.duplicates += 1
                     continue
                 if key <= self._max_key:
@@ -113,18 +138,19 @@ class QC:
                 else:
                     hist.append(key)
                     self._max_key = key
-                seen_ids.add(row[0])
-                rows.append(row)
-            gts = [r[3] for r in rows]
-            ids = [r[0] for r in rows]
-            chroms = [r[1] for r in rows]
-        self.markers += len(rows)
-        self.called += len(gts) - gts.count("")
-        if not _SPECIAL.isdisjoint(chroms):
-            self._special(r for r in rows if r[1] in _SPECIAL)
-        if not _BUILD_IDS.isdisjoint(ids):
-            self._votes(r for r in rows if r[0] in _BUILD_IDS)
-        return rows
+                seen_ids.add(rid)
+                keep_ids.append(rid)
+                keep_chroms.append(ch)
+                keep_pos.append(p)
+                keep_gts.append(g)
+            batch = CallBatch(keep_ids, keep_chroms, keep_pos, keep_gts)
+        self.markers += len(batch)
+        self.called += len(batch) - batch.genotypes.count("")
+        if not _SPECIAL.isdisjoint(batch.chroms):
+            self._special(r for r in batch if r[1] in _SPECIAL)
+        if not _BUILD_IDS.isdisjoint(batch.ids):
+            self._votes(r for r in batch if r[0] in _BUILD_IDS)
+        return batch
 
     # -- VCF -------------------------------------------------------------------------------
     def feed_calls(self, calls: list[Call]) -> list[Call]:
@@ -197,11 +223,15 @@ class QC:
 
     # -- shared ------------------------------------------------------------------------------
     def _special(self, rows: Iterable[Call]) -> None:
+        kinds = self._x_kinds
         for _, ch, p, g in rows:
             if ch == "X":
                 if g:
                     self.x_pos.append(p)
-                    self.x_kind.append(1 if is_het(g) else (2 if "/" not in g else 0))
+                    kind = kinds.get(g)
+                    if kind is None:
+                        kind = kinds[g] = 1 if is_het(g) else (2 if "/" not in g else 0)
+                    self.x_kind.append(kind)
             elif ch == "Y":
                 self.y_rows += 1
                 if g:

@@ -29,16 +29,15 @@ import struct
 import sys
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 
 from companion.errors import CompanionError
 from companion.genome.annotate import Annotator
 from companion.genome.errors import GenomeImportCancelled, GenomeImportError
-from companion.genome.model import Call, CancelToken, GenomeStream, GenomeSummary, SourceInfo
+from companion.genome.model import Call, CallBatch, CancelToken, GenomeStream, GenomeSummary, SourceInfo, columns_of
 from companion.vault import keyslots
 from companion.vault.errors import DamagedFile, ReadOnlyAccess
 
@@ -49,7 +48,6 @@ MAX_RUNS_PER_BATCH = 16  # more chromosome changes than this in a batch → one 
 ZLIB_LEVEL = 1  # level 6 takes ~6× the time for ~10 % less space
 _HEADER = struct.Struct("<IIII")
 _COMPRESSED_MAGIC = (b"\x1f\x8b", b"PK\x03\x04", b"PK\x05\x06", b"BZh", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd")
-_ID, _CHROM, _POS, _GT = (itemgetter(i) for i in range(4))
 
 
 class GenomeNotFound(CompanionError):
@@ -176,13 +174,13 @@ def _positions(values: Iterable[int]) -> bytes:
     return packed.tobytes()
 
 
-def encode_chunk(calls: list[Call], chrom: str | None) -> tuple[bytes, int, int]:
+def encode_chunk(calls: Sequence[Call], chrom: str | None) -> tuple[bytes, int, int]:
     """The uncompressed payload of one chunk, and its first and last (lowest, highest) position."""
-    positions = list(map(_POS, calls))
-    ids = "\n".join(map(_ID, calls)).encode("utf-8")
-    genotypes = "\n".join(map(_GT, calls)).encode("utf-8")
-    chroms = b"" if chrom is not None else "\n".join(map(_CHROM, calls)).encode("utf-8")
-    header = _HEADER.pack(len(calls), len(ids), len(genotypes), len(chroms))
+    id_col, chrom_col, positions, gt_col = columns_of(calls)
+    ids = "\n".join(id_col).encode("utf-8")
+    genotypes = "\n".join(gt_col).encode("utf-8")
+    chroms = b"" if chrom is not None else "\n".join(chrom_col).encode("utf-8")
+    header = _HEADER.pack(len(positions), len(ids), len(genotypes), len(chroms))
     payload = b"".join((header, _positions(positions), ids, genotypes, chroms))
     return payload, min(positions), max(positions)
 
@@ -220,13 +218,13 @@ def _decode_raw(raw: bytes, chrom: str | None) -> list[Call]:
     return calls
 
 
-def _runs(batch: list[Call]) -> list[tuple[str | None, list[Call]]]:
+def _runs(batch: CallBatch) -> list[tuple[str | None, CallBatch]]:
     """Split a batch where the chromosome changes (sorted files); too many changes → one mixed run."""
-    chroms = list(map(_CHROM, batch))
+    chroms = batch.chroms
     first = chroms[0]
     if chroms[-1] == first and chroms.count(first) == len(chroms):
         return [(first, batch)]
-    runs: list[tuple[str | None, list[Call]]] = []
+    runs: list[tuple[str | None, CallBatch]] = []
     start = 0
     for chrom, group in itertools.groupby(chroms):
         length = len(list(group))
@@ -242,7 +240,8 @@ class _ChunkWriter:
         self._executor = executor
         self.chunks: list[_Chunk] = []
 
-    def add(self, batch: list[Call]) -> None:
+    def add(self, calls: Sequence[Call]) -> None:
+        batch = calls if isinstance(calls, CallBatch) else CallBatch(*columns_of(calls))
         for start in range(0, len(batch), CHUNK_CALLS):
             part = batch[start : start + CHUNK_CALLS] if len(batch) > CHUNK_CALLS else batch
             for chrom, calls in _runs(part):
