@@ -22,6 +22,7 @@ from companion.genome.model import CHROMOSOMES, Call, CallBatch
 CHROM_INDEX = {c: i + 1 for i, c in enumerate(CHROMOSOMES)}
 _OFFSET = {c: i << 32 for c, i in CHROM_INDEX.items()}
 _SPECIAL = frozenset({"X", "Y", "MT"})
+_FIRST_SPECIAL_KEY = min(_OFFSET[c] for c in _SPECIAL)
 
 # Pseudo-autosomal regions of X (1-based, inclusive) per build. GRCh37/GRCh38 from the
 # Genome Reference Consortium; NCBI36 from Ensembl 54.
@@ -146,7 +147,12 @@ class QC:
             batch = CallBatch(keep_ids, keep_chroms, keep_pos, keep_gts)
         self.markers += len(batch)
         self.called += len(batch) - batch.genotypes.count("")
-        if not _SPECIAL.isdisjoint(batch.chroms):
+        if fast and key_list is None:
+            # Sorted keys: the X, Y and MT rows, if any, are the last ones.
+            first = int(keys.searchsorted(_FIRST_SPECIAL_KEY))
+            if first < n:
+                self._special(r for r in batch[first:] if r[1] in _SPECIAL)
+        elif not _SPECIAL.isdisjoint(batch.chroms):
             self._special(r for r in batch if r[1] in _SPECIAL)
         if not _BUILD_IDS.isdisjoint(batch.ids):
             self._votes(r for r in batch if r[0] in _BUILD_IDS)

@@ -303,6 +303,8 @@ def save_genome(
                 annotator.scan(batch)
                 writer.add(batch)
         summary = stream.summary()
+        if summary.markers == 0:  # a header-only or comment-only file: nothing worth keeping
+            raise GenomeImportError(path.name, "holds no genotype rows, so nothing was stored")
         if annotator.needs_position_pass(summary.build):
             for chunk in writer.chunks:
                 annotator.scan_positions(decode_chunk(chunk.data.result(), chunk.chrom))

@@ -197,3 +197,33 @@ def test_progress_and_cancel(tmp_path: Path) -> None:
     with pytest.raises(GenomeImportCancelled):
         for _ in stream.batches():
             token.cancelled = True
+
+
+# ---- SECURITY F1's hostile inputs (their time and memory are measured by bench/genome_limits.py)
+
+def test_fifty_megabyte_single_line_is_refused_after_the_first_block(tmp_path: Path) -> None:
+    err = _err(_file(tmp_path, HEADER.encode() + b"rs1\t1\t100\t" + b"A" * (50 << 20) + b"\n"))
+    assert err.line == 4 and "longer than 4 KB" in str(err)
+
+
+def test_comment_only_file_reads_as_no_rows(tmp_path: Path) -> None:
+    s = analyze(_file(tmp_path, HEADER + "# more comment\n" * 50_000))
+    assert (s.markers, s.called, s.skipped) == (0, 0, 0) and "the file holds no genotype rows" in s.warnings
+
+
+def test_more_lines_than_any_genome_file(tmp_path: Path) -> None:
+    err = _err(_file(tmp_path, HEADER + "\n" * 6_000_000))  # checked per 1 MiB chunk
+    assert "more than 5,000,000 lines" in str(err)
+
+
+def test_cr_lf_and_crlf_mixed_and_a_bom(tmp_path: Path) -> None:
+    text = "\ufeff" + HEADER.replace("\n", "\r\n") + "rs1\t1\t101\tAA\r\nrs2\t1\t102\tAG\rrs3\t2\t103\t--\n"
+    s = analyze(_file(tmp_path, text))
+    assert (s.markers, s.called) == (3, 2)
+
+
+def test_nul_and_invalid_utf8_in_a_row_name_the_line(tmp_path: Path) -> None:
+    err = _err(_file(tmp_path, HEADER.encode() + ROWS.encode() * 1000 + b"rs9\t2\t5\tA\x00\n"))
+    assert "binary data" in str(err)
+    err = _err(_file(tmp_path, HEADER.encode() + ROWS.encode() * 1000 + b"rs9\t2\t5\t\xc3\x28\n"))
+    assert err.line == 3004 and "not UTF-8" in str(err)
