@@ -4,7 +4,10 @@ VCF streaming vs a bare cyvcf2 loop, with peak RSS. One command:
 
     python3 bench/genome.py [--markers 640000] [--vcf-records 5000000]
 
-Each measurement runs in its own child process so peak RSS is that work's own.
+Each measurement runs in its own child process so peak RSS is that work's own. The main figures
+time the work after each side's library is imported (numpy included on both sides); the
+"each counting its library's import" rows time from a fresh interpreter's first import of the
+library (pandas for snps) to the end, which is what a person running either tool waits for.
 """
 from __future__ import annotations
 
@@ -32,9 +35,11 @@ kind, path = sys.argv[1], Path(sys.argv[2])
 started = time.perf_counter()
 if kind == "snps":
     import snps
+    imported = time.perf_counter()
     count = snps.SNPs(str(path)).count
 elif kind == "cyvcf2":
     import cyvcf2
+    imported = time.perf_counter()
     count = 0
     for variant in cyvcf2.VCF(str(path)):
         variant.genotypes
@@ -44,27 +49,29 @@ elif kind in ("import", "import-vcf"):
     os.environ["COMPANION_KDF"] = "floor"
     from companion.vault.kdf import FLOOR, KdfPolicy
     from companion.vault.store import ProfileStore
-    from companion.genome.service import import_genome
     home = Path(sys.argv[3])
     store = ProfileStore(home, KdfPolicy(target=FLOOR))
-    session, _ = store.create(f"Bench{int(time.time()*1000) % 100000}", "bench horse battery staple")
-    started = time.perf_counter()  # the import itself, not profile creation
+    session, _ = store.create(f"Tester{int(time.time()*1000) % 100000}", "bench horse battery staple")
+    started = time.perf_counter()  # the genome code's import and the import itself, not the profile
+    from companion.genome.service import import_genome
+    from companion.genome import columnar  # loaded lazily on first read: numpy, as snps' import loads pandas
+    imported = time.perf_counter()
     result = import_genome(session, path)
     count = result.summary.markers
     session.close()
 elif kind == "stream-vcf":
     from companion.genome.reader import read_genome
+    imported = time.perf_counter()
     stream = read_genome(path)
     count = sum(len(batch) for batch in stream.batches())
-seconds = time.perf_counter() - started
+finished = time.perf_counter()
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork/exec, so it
 # would report the benchmark driver's own peak (it generates the files) for every child.
 with open("/proc/self/status") as status:
     hwm_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 rss_mb = hwm_kb / 1024
-print(json.dumps({"seconds": seconds, "count": count, "rss_mb": rss_mb}))
+print(json.dumps({"seconds": finished - imported, "cold": finished - started, "count": count, "rss_mb": rss_mb}))
 """
-
 
 def run_child(*args: str) -> dict[str, float]:
     out = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, cwd=ROOT)
@@ -77,6 +84,7 @@ def median_run(runs: int, *args: str) -> dict[str, float]:
     results = [run_child(*args) for _ in range(runs)]
     return {
         "seconds": statistics.median(r["seconds"] for r in results),
+        "cold": statistics.median(r["cold"] for r in results),
         "count": results[0]["count"],
         "rss_mb": max(r["rss_mb"] for r in results),
     }
@@ -101,10 +109,16 @@ def main() -> None:
         snps_r = median_run(args.runs, "snps", str(array))
         ours = median_run(args.runs, "import", str(array), str(tmpdir / "home"))
         ratio = ours["seconds"] / snps_r["seconds"]
+        cold_ratio = ours["cold"] / snps_r["cold"]
         rows.append((f"23andMe {args.markers:,} markers ({size_mb:.0f} MB): snps reads it (peer)",
                      snps_r["seconds"], snps_r["rss_mb"], "", ""))
         rows.append(("  our import: parse, check, store encrypted, annotate",
                      ours["seconds"], ours["rss_mb"], f"{ratio:.2f}× snps (budget ≤ 0.75×)", "ok" if ratio <= 0.75 else "OUT"))
+        rows.append(("  the same, each counting its library's import: snps",
+                     snps_r["cold"], snps_r["rss_mb"], "", ""))
+        rows.append(("                                                ours",
+                     ours["cold"], ours["rss_mb"], f"{cold_ratio:.2f}× snps (budget ≤ 0.75×)",
+                     "ok" if cold_ratio <= 0.75 else "OUT"))
         vcf_mb = vcf.stat().st_size / 1e6
         bare = median_run(args.runs, "cyvcf2", str(vcf))
         stream = median_run(args.runs, "stream-vcf", str(vcf))
