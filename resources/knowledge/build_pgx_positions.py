@@ -5,22 +5,45 @@ One row per variant position that defines a PGx allele (``<GENE>_translation.jso
 ``variants``), plus the extra positions PharmCAT reports for a gene (``exemptions.json``,
 ``extraPositions``). Every row names the file it came from and that file's version and date.
 
-    python resources/knowledge/build_pgx_positions.py [SOURCE_DIR] [OUT_FILE]
+    python resources/knowledge/build_pgx_positions.py [--chain CHAIN] [--check] [SOURCE_DIR] [OUT_FILE]
 
 SOURCE_DIR defaults to ``../shared/data/pgx/allele_definitions`` beside the checkout. The
 output is deterministic (sorted, no timestamps), so rebuilding from the same data gives the
 same bytes; ``--check`` exits 1 when the committed file differs from a fresh build.
+
+GRCh37 coordinates (column ``position_grch37``): the source data is GRCh38 only, so each
+position is lifted over with Ensembl's GRCh38-to-GRCh37 chain file (provenance in ``CHAIN``
+below and in SOURCES.md). The chain file is not in the repository; pass it with ``--chain PATH``
+or ``PGX_LIFTOVER_CHAIN=PATH``. To get it (PyPI only; the file is in CrossMap's old sdist):
+
+    pip download --no-deps --no-binary :all: -d /tmp/crossmap CrossMap==0.3.9
+    tar xzf /tmp/crossmap/CrossMap-0.3.9.tar.gz -C /tmp/crossmap \\
+        CrossMap-0.3.9/data/human/GRCh38_to_GRCh37.chain.gz
+
+Its sha256 must be ``CHAIN.sha256``. Without a chain file the GRCh38 part is rebuilt and the
+GRCh37 column is carried over from the committed file (``--check`` then says it did not
+re-derive that column). A position gets a GRCh37 coordinate only when its whole reference
+allele lies inside one aligned block of exactly one chain, onto the same primary-assembly
+chromosome and the ``+`` strand; anything else is left empty rather than guessed.
 """
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
+import os
 import re
 import sys
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "pgx" / "allele_definitions"
 DEFAULT_OUT = ROOT / "resources" / "knowledge" / "pgx" / "positions.tsv"
+CHAIN_ENV = "PGX_LIFTOVER_CHAIN"
 
 # exemptions.json carries no version field; it comes from the same PharmCAT commit as the
 # translation files (shared/data/pgx/SOURCES.md, source A).
@@ -30,13 +53,44 @@ EXEMPTIONS_DATE = "2025-11-19"
 # One column list for the writer and the loader (companion/genome/annotate.py).
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-from companion.genome.annotate import COLUMNS  # noqa: E402
+from companion.genome.annotate import FILE_COLUMNS  # noqa: E402
 
-HEADER = """\
+
+class ChainSource(NamedTuple):
+    name: str
+    sha256: str
+    origin: str
+    package: str
+    path: str
+    package_sha256: str
+    licence: str
+
+
+# The only chain file the builder accepts: an unknown file would need its provenance here first.
+CHAIN = ChainSource(
+    name="GRCh38_to_GRCh37.chain.gz",
+    sha256="6bee5bfdd6defc0fb2bd388ef51819c32bbfae1d3e7a3345aa5ebbdc3dd492b1",
+    origin="Ensembl assembly mapping, ftp.ensembl.org/pub/assembly_mapping/homo_sapiens/",
+    package="CrossMap 0.3.9 (PyPI sdist CrossMap-0.3.9.tar.gz, GPL-3.0; its data/readme.txt: "
+    "downloaded from Ensembl's assembly_mapping folder)",
+    path="CrossMap-0.3.9/data/human/GRCh38_to_GRCh37.chain.gz",
+    package_sha256="e20a4653e9fc313ac0f5a6cfc37b42e83c3cf2b42f9483706cfb9ec9ff72c74c",
+    licence="Ensembl data: 'Ensembl imposes no restrictions on access to, or use of, the data "
+    "provided' (ensembl.org/info/about/legal/disclaimer.html)",
+)
+
+HEADER = f"""\
 # PGx positions of interest: every variant position that defines a star allele or that
-# PharmCAT reports for a gene. Coordinates are GRCh38 (1-based, VCF-style left-anchored).
+# PharmCAT reports for a gene. position_grch38: GRCh38, 1-based, VCF-style left-anchored.
 # Built by resources/knowledge/build_pgx_positions.py from PharmCAT's allele definitions
 # (CPIC/PharmVar content); provenance, licence and citation in SOURCES.md beside this file.
+# position_grch37: position_grch38 lifted over to GRCh37 with Ensembl's {CHAIN.name}
+# (Ensembl assembly mapping; Ensembl data, no restrictions on use),
+# sha256 {CHAIN.sha256},
+# taken from {CHAIN.path} in the PyPI sdist
+# CrossMap-0.3.9.tar.gz, sha256 {CHAIN.package_sha256}.
+# Empty when the reference allele does not lie in one aligned block of exactly one chain onto
+# the same primary-assembly chromosome, on the + strand.
 """
 
 _RSID = re.compile(r"rs[0-9]+")
@@ -70,6 +124,7 @@ def _row(gene: str, variant: dict, role: str, source_file: str, version: str, da
 
 
 def collect(source: Path) -> list[tuple[str, ...]]:
+    """The GRCh38 rows (without ``position_grch37``), sorted."""
     rows: dict[tuple[str, str, str, str], tuple[str, ...]] = {}
     files = sorted(source.glob("*_translation.json"))
     if not files:
@@ -94,27 +149,215 @@ def collect(source: Path) -> list[tuple[str, ...]]:
     return sorted(rows.values(), key=lambda r: (r[0], r[2], int(r[3]), r[1]))
 
 
-def render(rows: list[tuple[str, ...]]) -> str:
-    lines = [HEADER.rstrip("\n"), "\t".join(COLUMNS)]
-    lines += ["\t".join(row) for row in rows]
+# --- liftover -----------------------------------------------------------------------------
+# A chain file (genome.ucsc.edu/goldenPath/help/chain.html) is a list of chains:
+#   chain score tName tSize tStrand tStart tEnd qName qSize qStrand qStart qEnd id
+# followed by lines "size dt dq" and a last line "size": ungapped blocks of `size` bases, then
+# `dt` bases only in the source (t, here GRCh38) and `dq` only in the target (q, GRCh37).
+# Coordinates are 0-based, half-open; on a '-' qStrand, q coordinates count from the end of the
+# reverse-complemented target sequence.
+
+
+class ChainError(ValueError):
+    """A chain file that does not parse or whose blocks do not add up."""
+
+
+class Hit(NamedTuple):
+    """One aligned block covering a source position."""
+
+    chromosome: str  # target chromosome, canonical
+    position: int  # target position, 1-based, on the target's + strand
+    strand: str  # the chain's qStrand
+    block_last: int  # the block's last source position, 1-based
+
+
+def _chains(lines: Iterable[str]) -> Iterator[tuple[list[str], list[tuple[int, int, int]]]]:
+    header: list[str] | None = None
+    blocks: list[tuple[int, int, int]] = []
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        fields = line.split()
+        if fields[0] == "chain":
+            if header is not None:
+                raise ChainError(f"line {number}: a chain starts before the last one ended")
+            if len(fields) not in (12, 13):
+                raise ChainError(f"line {number}: a chain header has 12 or 13 fields")
+            header, blocks = fields, []
+            continue
+        if header is None:
+            raise ChainError(f"line {number}: alignment data outside a chain")
+        try:
+            numbers = [int(f) for f in fields]
+        except ValueError:
+            raise ChainError(f"line {number}: not a number") from None
+        if len(numbers) == 3:
+            blocks.append((numbers[0], numbers[1], numbers[2]))
+        elif len(numbers) == 1:
+            blocks.append((numbers[0], 0, 0))
+            yield header, blocks
+            header = None
+        else:
+            raise ChainError(f"line {number}: an alignment line has 1 or 3 numbers")
+    if header is not None:
+        raise ChainError("the last chain has no final block")
+
+
+def lift(lines: Iterable[str], points: Iterable[tuple[str, int]]) -> dict[tuple[str, int], list[Hit]]:
+    """Every block of every chain that covers each ``(chromosome, 1-based position)``; the same
+    block under two spellings of a chromosome's name (``10``, ``chr10``) counts once."""
+    wanted_sets: dict[str, set[int]] = {}
+    for chrom, pos in points:
+        wanted_sets.setdefault(canonical_chromosome(chrom), set()).add(pos)
+    wanted = {chrom: sorted(positions) for chrom, positions in wanted_sets.items()}
+    hits: dict[tuple[str, int], list[Hit]] = {(c, p): [] for c, ps in wanted.items() for p in ps}
+    for header, blocks in _chains(lines):
+        t_name, t_strand, q_name, q_strand = header[2], header[4], header[7], header[9]
+        t_size, t_start, t_end = int(header[3]), int(header[5]), int(header[6])
+        q_size, q_start, q_end = int(header[8]), int(header[10]), int(header[11])
+        if t_strand != "+" or q_strand not in ("+", "-"):
+            raise ChainError(f"chain {header[12:] or header[1]}: unexpected strands {t_strand}/{q_strand}")
+        if not (0 <= t_start <= t_end <= t_size and 0 <= q_start <= q_end <= q_size):
+            raise ChainError(f"chain {header[12:] or header[1]}: coordinates out of range")
+        t, q = t_start, q_start
+        chrom, target = canonical_chromosome(t_name), canonical_chromosome(q_name)
+        positions = wanted.get(chrom)
+        for size, dt, dq in blocks:
+            if positions:
+                # 0-based [t, t + size) holds the 1-based positions t + 1 .. t + size
+                for pos in positions[bisect_left(positions, t + 1) : bisect_right(positions, t + size)]:
+                    offset = q + (pos - 1 - t)  # 0-based, on the chain's q strand
+                    on_plus = offset + 1 if q_strand == "+" else q_size - offset
+                    hit = Hit(target, on_plus, q_strand, t + size)
+                    if hit not in hits[(chrom, pos)]:  # Ensembl lists each chain as "10" and "chr10"
+                        hits[(chrom, pos)].append(hit)
+            t += size + dt
+            q += size + dq
+        if t != t_end or q != q_end:
+            raise ChainError(f"chain {header[12:] or header[1]}: blocks do not add up to its ends")
+    return hits
+
+
+PRIMARY = frozenset([str(n) for n in range(1, 23)] + ["X", "Y", "MT"])
+
+
+def grch37_position(hits: list[Hit], chromosome: str, position: int, ref: str) -> tuple[str, str]:
+    """``(position or "", reason)`` for one row: only a unique, same-chromosome '+' mapping of
+    the whole reference allele counts. Blocks onto sequences outside the primary assembly
+    (Ensembl's GRCh37 fix patches such as ``HG1490_PATCH``) are not places a GRCh37 genome
+    file uses, so they are left out before counting."""
+    hits = [h for h in hits if h.chromosome in PRIMARY]
+    if not hits:
+        return "", "not in any aligned block"
+    if len(hits) > 1:
+        return "", "covered by more than one chain"
+    hit = hits[0]
+    if hit.chromosome != chromosome:
+        return "", "maps to another chromosome"
+    if hit.strand != "+":
+        return "", "maps to the - strand"
+    if position + max(len(ref), 1) - 1 > hit.block_last:
+        return "", "reference allele crosses an alignment gap"
+    return str(hit.position), "mapped"
+
+
+def _open_chain(path: Path) -> tuple[list[str], str]:
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    return data.decode("ascii").splitlines(), digest
+
+
+def liftover(rows: list[tuple[str, ...]], chain: Path) -> tuple[dict[tuple[str, str, str], str], Counter[str]]:
+    """GRCh37 positions keyed by ``(chromosome, position_grch38, ref)``, and why rows got none."""
+    lines, digest = _open_chain(chain)
+    if digest != CHAIN.sha256:
+        raise SystemExit(f"{chain}: sha256 {digest} is not the recorded {CHAIN.name} ({CHAIN.sha256})")
+    hits = lift(lines, ((r[2], int(r[3])) for r in rows))
+    result: dict[tuple[str, str, str], str] = {}
+    reasons: Counter[str] = Counter()
+    for row in rows:
+        found = hits[(row[2], int(row[3]))]
+        value, reason = grch37_position(found, row[2], int(row[3]), row[4])
+        result[(row[2], row[3], row[4])] = value
+        reasons[reason] += 1
+        if any(h.chromosome not in PRIMARY for h in found):
+            reasons["also covered by a chain onto a non-primary sequence (left out)"] += 1
+    return result, reasons
+
+
+def committed_grch37(path: Path) -> dict[tuple[str, str, str], str]:
+    """The GRCh37 column of an existing positions file (empty when it has none)."""
+    if not path.exists():
+        return {}
+    header: list[str] | None = None
+    result: dict[tuple[str, str, str], str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if header is None:
+            header = fields
+            if "position_grch37" not in header:
+                return {}
+            continue
+        rec = dict(zip(header, fields))
+        result[(rec["chromosome"], rec["position_grch38"], rec["ref"])] = rec["position_grch37"]
+    return result
+
+
+def render(rows: list[tuple[str, ...]], grch37: Mapping[tuple[str, str, str], str] | None = None) -> str:
+    grch37 = grch37 or {}
+    lines = [HEADER.rstrip("\n"), "\t".join(FILE_COLUMNS)]
+    for row in rows:
+        lines.append("\t".join(row[:4] + (grch37.get((row[2], row[3], row[4]), ""),) + row[4:]))
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     args = [a for a in argv if a != "--check"]
+    chain_arg = os.environ.get(CHAIN_ENV) or None
+    if "--chain" in args:
+        at = args.index("--chain")
+        if at + 1 >= len(args):
+            print("--chain needs a path", file=sys.stderr)
+            return 2
+        chain_arg = args[at + 1]
+        del args[at : at + 2]
     source = Path(args[0]) if args else DEFAULT_SOURCE
     out = Path(args[1]) if len(args) > 1 else DEFAULT_OUT
-    text = render(collect(source))
+    rows = collect(source)
+    if chain_arg:
+        if not Path(chain_arg).is_file():
+            print(f"no chain file at {chain_arg}", file=sys.stderr)
+            return 2
+        grch37, reasons = liftover(rows, Path(chain_arg))
+        summary = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]))
+        print(f"GRCh37 liftover of {len(rows)} positions: {summary}", file=sys.stderr)
+    else:
+        grch37 = committed_grch37(DEFAULT_OUT)
+        missing = sum(1 for r in rows if (r[2], r[3], r[4]) not in grch37)
+        note = f"no chain file (--chain PATH or {CHAIN_ENV}): GRCh37 column carried over from {DEFAULT_OUT.name}"
+        if missing:
+            note += f"; {missing} positions are not in it and get none - rebuild with the chain file"
+        print(note, file=sys.stderr)
+    text = render(rows, grch37)
     if check:
         current = out.read_text(encoding="utf-8") if out.exists() else ""
         if current != text:
             print(f"{out} is out of date; rebuild it", file=sys.stderr)
             return 1
+        if chain_arg:
+            print(f"{out} is up to date (GRCh38 rows and GRCh37 liftover)", file=sys.stderr)
+        else:
+            print(f"{out}: GRCh38 part is up to date; GRCh37 liftover not re-derived (skipped)", file=sys.stderr)
         return 0
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    print(f"wrote {len(text.splitlines()) - HEADER.count(chr(10)) - 1} positions to {out}")
+    print(f"wrote {len(rows)} positions to {out}")
     return 0
 
 
