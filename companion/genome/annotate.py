@@ -57,6 +57,20 @@ _ID = itemgetter(0)
 _POS = itemgetter(2)
 
 
+def _indexes(values: list, wanted: Iterable) -> set[int]:
+    """Every index of each wanted value (a few per batch) in ``values``."""
+    found: set[int] = set()
+    for value in wanted:
+        i = -1
+        try:
+            while True:
+                i = values.index(value, i + 1)
+                found.add(i)
+        except ValueError:
+            pass
+    return found
+
+
 class KnowledgeFileError(ValueError):
     """A knowledge file that does not load: a packaging bug, not the person's input."""
 
@@ -216,9 +230,9 @@ class Annotator:
                 split = self._rsids.intersection(joined.split(";"))  # with ``hits``: "rs1" and "rs5;rs1"
         if not (hits or numbers or split):
             return
-        if columns:  # build only the matching calls' tuples
-            at = enumerate(zip(ids, batch.positions))  # type: ignore[attr-defined]
-            found = [batch[i] for i, (m, n) in at if m in hits or n in numbers]
+        if columns:  # only the matching calls' tuples, found by C-level list scans
+            rows = _indexes(ids, hits) | _indexes(batch.positions, numbers)  # type: ignore[attr-defined]
+            found = [batch[i] for i in sorted(rows)]
         elif numbers:
             found = [c for c in batch if c[0] in hits or c[2] in numbers]
         else:
