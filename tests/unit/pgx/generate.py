@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -71,10 +72,12 @@ def by_rsid(gene: GeneDefinition, calls: Mapping[int, str], drop: Iterable[int] 
                              if gene.by_pos[pos].rsid and pos not in dropped})
 
 
+@lru_cache(maxsize=64)
 def shared_json(name: str) -> Any:
     return json.loads((SHARED_PGX / name).read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
 def builder() -> ModuleType:
     """The knowledge build script as a module (its HTML → text and name fixes)."""
     spec = importlib.util.spec_from_file_location("build_pgx_definitions", BUILDER)
