@@ -6,7 +6,7 @@ Plain functions over a vault session and a path; progress and cancel come from t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,32 @@ def summary_dict(summary: GenomeSummary) -> dict[str, Any]:
         "sample": source.sample,
         "warnings": list(summary.warnings),
     }
+
+
+def knowledge_calls_in_file(
+    path: str | Path,
+    *,
+    sample: str | None = None,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> tuple[GenomeSummary, list[Call]]:
+    """Read a file without storing anything: its summary and its calls at knowledge-base
+    positions (the same calls an import keeps in ``genome_call``)."""
+    stream = read_genome(Path(path), sample=sample, progress=progress, cancel=cancel)
+    annotator = Annotator()
+    annotator.start(stream.info)
+    for batch in stream.batches():
+        annotator.scan(batch)
+    summary = stream.summary()
+    if annotator.needs_position_pass(summary.build):
+        # Rare: the header names another build than the positions show. Read again, collecting
+        # the positions of every build (nothing was kept, so this is the only way back to them).
+        again = read_genome(Path(path), sample=sample, cancel=cancel)
+        annotator = Annotator()
+        annotator.start(replace(again.info, declared_build=None))
+        for batch in again.batches():
+            annotator.scan(batch)
+    return summary, annotator.finish(summary.build)
 
 
 def analyze_file(path: str | Path, *, sample: str | None = None) -> dict[str, Any]:

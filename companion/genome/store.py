@@ -499,6 +499,15 @@ def normal_id(marker_id: str) -> str:
     return marker_id.lower() if marker_id[:2].lower() == "rs" and marker_id[2:].isdigit() else marker_id
 
 
+def knowledge_calls(session, genome_id: int) -> list[Call]:
+    """The genome's calls at knowledge-base positions, kept apart at import for instant access."""
+    get_genome(session, genome_id)
+    rows = session.connection.execute(
+        "SELECT marker_id, chrom, pos, genotype FROM genome_call WHERE genome_id = ? ORDER BY id", (int(genome_id),)
+    ).fetchall()
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
 def genotypes(session, genome_id: int, marker_ids: Iterable[str]) -> dict[str, Call | None]:
     """The call for each marker id (``rs…``, vendor ids; each part of a VCF ``a;b`` id), or None.
 
@@ -508,10 +517,7 @@ def genotypes(session, genome_id: int, marker_ids: Iterable[str]) -> dict[str, C
     result: dict[str, Call | None] = {original: None for original in wanted.values()}
     if not wanted:
         return result
-    get_genome(session, genome_id)
-    rows = session.connection.execute(
-        "SELECT marker_id, chrom, pos, genotype FROM genome_call WHERE genome_id = ? ORDER BY id", (int(genome_id),)
-    ).fetchall()
+    rows = knowledge_calls(session, genome_id)
     missing = dict(wanted)
     for row in rows:
         for part in row[0].split(";"):

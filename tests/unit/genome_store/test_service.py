@@ -11,9 +11,21 @@ pytest.importorskip("companion.genome.reader")
 
 from companion.genome.errors import GenomeImportCancelled, GenomeImportError, SampleRequired  # noqa: E402
 from companion.genome.reader import read_genome  # noqa: E402
-from companion.genome.service import analyze_file, genotypes_in_file, import_genome  # noqa: E402
-from companion.genome.store import document_bytes, genotypes, get_genome, iter_calls, list_genomes  # noqa: E402
-from tests.unit.genome.generate import write_23andme  # noqa: E402
+from companion.genome.service import (  # noqa: E402
+    analyze_file,
+    genotypes_in_file,
+    import_genome,
+    knowledge_calls_in_file,
+)
+from companion.genome.store import (  # noqa: E402
+    document_bytes,
+    genotypes,
+    get_genome,
+    iter_calls,
+    knowledge_calls,
+    list_genomes,
+)
+from tests.unit.genome.generate import BUILD_MARKERS, HEADER_23ANDME, write_23andme  # noqa: E402
 from tests.unit.genome_store.fakes import Token  # noqa: E402
 from tests.unit.genome_store.test_store import TABLES, counts  # noqa: E402
 from tests.unit.test_store import _hits  # noqa: E402
@@ -128,3 +140,24 @@ def test_a_file_without_genotype_rows_is_refused_and_nothing_is_stored(session, 
     with pytest.raises(GenomeImportError, match="holds no genotype rows, so nothing was stored"):
         import_genome(session, path)  # ... importing keeps nothing
     assert counts(session) == before
+
+
+def test_knowledge_calls_of_a_file_are_those_an_import_keeps(session, inputs):
+    path = inputs / "family.vcf"
+    path.write_text(VCF38, encoding="utf-8")
+    kept = knowledge_calls(session, import_genome(session, path, sample="NA1").genome_id)
+    summary, read = knowledge_calls_in_file(path, sample="NA1")
+    assert read == kept and summary.build == 38
+    assert sorted(c[2] for c in read) == [21178615, 94761900]  # by rsID, and by position without one
+
+
+def test_knowledge_calls_of_a_file_whose_header_names_the_wrong_build(inputs):
+    # A 23andMe header says build 37, the build markers' positions say 38: the build becomes 38
+    # and the vendor-id row at CYP2C19's GRCh38 rs12248560 position is found by a second read.
+    rows = [(rsid, chrom, by_build[38]) for rsid, chrom, by_build in BUILD_MARKERS]
+    rows.append(("i5000001", "10", 94_761_900))
+    path = inputs / "lying.txt"
+    path.write_text(HEADER_23ANDME.format(build=37) + "".join(f"{r}\t{c}\t{p}\tCT\n" for r, c, p in rows))
+    summary, read = knowledge_calls_in_file(path)
+    assert (summary.build, summary.build_source) == (38, "positions")
+    assert read == [("i5000001", "10", 94_761_900, "C/T")]
