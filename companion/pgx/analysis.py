@@ -158,6 +158,7 @@ class _Base:
 def _claim(base: _Base, diplotypes: list[Diplotype], calls: list[PhenotypeCall], untested: list[str],
            caveats: list[str], variants_found: Sequence[str] = ()) -> GeneResult:
     """CALLED when every possibility gives the same lookup key, else AMBIGUOUS."""
+    caveats = list(caveats)
     keys = {(c.result.lookup_key if c.result else None) for c in calls}
     unknown = sorted({n for c in calls for n in c.unknown}, key=natural_key)
     if unknown:
@@ -188,8 +189,9 @@ def _star_alleles(base: _Base, matcher: Matcher) -> GeneResult:
         caveats.insert(0, messages.CLINICAL_TEST_NEEDED)
         return base.result(r.CLINICAL_TEST_NEEDED, diplotypes=match.top, untested=untested, caveats=caveats)
     if not match.top:
-        fallback = _slco1b1_fallback(base, matcher, untested)
-        return fallback or base.result(r.NO_MATCH, untested=untested, caveats=[*caveats, messages.no_match()])
+        caveats.append(messages.no_match())
+        return _slco1b1_fallback(base, matcher, untested, caveats) or base.result(
+            r.NO_MATCH, untested=untested, caveats=caveats)
     if match.priority_pick:
         caveats.append(messages.priority_pick(match.priority_pick))
     elif len(match.top) > 1:
@@ -208,8 +210,10 @@ def _star_alleles(base: _Base, matcher: Matcher) -> GeneResult:
     if sum(len(set(a)) > 1 for a in obs.calls.values()) > 1:
         caveats.append(messages.PHASE_UNKNOWN)
     result = _claim(base, possible, calls, untested, caveats)
-    if result.status == r.AMBIGUOUS:
-        return _slco1b1_fallback(base, matcher, untested) or result
+    top_keys = {c.result.lookup_key if c.result else None for c in calls[:len(match.top)]}
+    if result.status == r.AMBIGUOUS and len(top_keys) == 1:
+        # the doubt comes from untested positions, not from a tie: PharmCAT's rs4149056 fallback
+        return _slco1b1_fallback(base, matcher, untested, caveats) or result
     return result
 
 
@@ -236,7 +240,7 @@ def _variant_list(base: _Base, matcher: Matcher) -> GeneResult:
     return _claim(base, [diplotype(pair)], calls, untested, caveats, sorted(vc.found, key=natural_key))
 
 
-def _slco1b1_fallback(base: _Base, matcher: Matcher, untested: list[str]) -> GeneResult | None:
+def _slco1b1_fallback(base: _Base, matcher: Matcher, untested: list[str], reasons: list[str]) -> GeneResult | None:
     gene, obs = base.gene, base.obs
     if gene.gene != "SLCO1B1":
         return None
@@ -251,7 +255,7 @@ def _slco1b1_fallback(base: _Base, matcher: Matcher, untested: list[str]) -> Gen
         return None
     call = phenotype_of(gene, names)
     genotype = "/".join(obs.calls[position.pos])
-    caveats = [messages.slco1b1_fallback(position.label, genotype)]
+    caveats = [*reasons, messages.slco1b1_fallback(position.label, genotype)]
     return base.result(r.CALLED, diplotypes=[diplotype(names)], call=call, possible=[call], untested=untested,
                        caveats=caveats)
 
