@@ -96,18 +96,24 @@ class Sources:
 class _PlainText(HTMLParser):
     """HTML → plain text: tags dropped, entities decoded, paragraphs and list items kept apart.
 
-    Nothing is executed or fetched; a link keeps its text and its address in brackets.
+    Nothing is executed or fetched; script/style content is dropped; a link keeps its text and
+    its address in brackets (http/https addresses only).
     """
 
     _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "tr"}
+
+    _HIDDEN = {"script", "style", "template"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._href: list[str | None] = []
+        self._hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._BLOCKS:
+        if tag in self._HIDDEN:
+            self._hidden += 1
+        elif tag in self._BLOCKS:
             self.parts.append("\n\n")
         elif tag == "li":
             self.parts.append("\n- ")
@@ -119,7 +125,9 @@ class _PlainText(HTMLParser):
             self._href.append(dict(attrs).get("href"))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self._BLOCKS:
+        if tag in self._HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in self._BLOCKS:
             self.parts.append("\n\n")
         elif tag == "a" and self._href:
             href = self._href.pop()
@@ -127,7 +135,8 @@ class _PlainText(HTMLParser):
                 self.parts.append(f" ({href})")
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self._hidden:
+            self.parts.append(data)
 
 
 def plain_text(html: str | None) -> str:
