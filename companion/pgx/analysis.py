@@ -57,7 +57,7 @@ def analyze(knowledge: PgxKnowledge, lookup: GenotypeLookup, *, sex: str | None 
 
 def gene_keys(results: Iterable[GeneResult]) -> dict[str, tuple[str, ...]]:
     """Each gene's possible CPIC lookup keys; ``"No Result"`` for a gene the file cannot show."""
-    keys = {}
+    keys: dict[str, tuple[str, ...]] = {}
     for result in results:
         if result.status == r.CALLED and result.lookup_key is not None:
             keys[result.gene] = (result.lookup_key,)
@@ -222,7 +222,7 @@ def _variant_list(base: _Base, matcher: Matcher) -> GeneResult:
     vc = call_variants(gene, base.obs, matcher)
     caveats = list(vc.notes)
     for label in vc.unexplained:
-        caveats.append(f"{label}: a variant no defined allele names; read as the reference, as PharmCAT does for {gene.gene}.")
+        caveats.append(messages.unnamed_variant(label, gene.gene))
     untested = [n for n in matcher.untested() if n not in vc.tested_by_proxy]
     if untested:
         caveats.append(messages.untested_alleles(untested))

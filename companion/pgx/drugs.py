@@ -45,7 +45,9 @@ class DrugAnswer:
             "genes": list(self.genes),
             "unseen_genes": list(self.unseen_genes),
             "guidance": [g.to_json() for g in self.guidance],
-            "possibilities": [{"keys": p.keys, "guidance": [g.to_json() for g in p.guidance]} for p in self.possibilities],
+            "possibilities": [
+                {"keys": p.keys, "guidance": [g.to_json() for g in p.guidance]} for p in self.possibilities
+            ],
             "notes": list(self.notes),
             "disclaimer": messages.CPIC_DISCLAIMER,
         }

@@ -280,7 +280,9 @@ def gene_from_json(raw: Mapping[str, Any]) -> GeneDefinition:
     )
 
 
-def _guidelines(raw: Mapping[str, Any]) -> tuple[tuple[Guideline, ...], tuple[Recommendation, ...], tuple[Message, ...]]:
+def _guidelines(
+    raw: Mapping[str, Any],
+) -> tuple[tuple[Guideline, ...], tuple[Recommendation, ...], tuple[Message, ...]]:
     if raw.get("format") != FORMAT:
         raise PgxKnowledgeError("unknown format of guidelines.json")
     texts: list[str] = raw["texts"]

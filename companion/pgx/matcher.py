@@ -172,8 +172,9 @@ class Matcher:
             for xs, ys in groups:
                 if not self.viable(xs[0], ys[0] if ys else None):
                     continue
+                others: list[Candidate | None] = list(ys) if ys else [None]
                 for x in xs:
-                    for y in ys or [None]:
+                    for y in others:
                         names = [x.name] if y is None else [x.name, y.name]
                         alt = diplotype(names, x.score + (y.score if y else 0))
                         if alt.alleles not in seen:

@@ -16,7 +16,9 @@ CPIC_DISCLAIMER = (
     "Do not change a medicine without talking to your doctor or pharmacist."
 )
 CHECK_FOR_UPDATES = "CPIC updates its guidance; check cpicpgx.org for the current version."
-PHASE_UNKNOWN = "Which chromosome each variant sits on is not known from this file; the most specific explanation is shown."
+PHASE_UNKNOWN = (
+    "Which chromosome each variant sits on is not known from this file; the most specific explanation is shown."
+)
 
 
 def _names(names: Iterable[str], limit: int = 8) -> str:
@@ -135,6 +137,10 @@ def x_two_copies_unknown_sex(gene: str) -> str:
             "so it was read as two X chromosomes.")
 
 
+def unnamed_variant(label: str, gene: str) -> str:
+    return f"{label}: a variant no defined allele names; read as the reference, as PharmCAT does for {gene}."
+
+
 def variant_list(variants: Iterable[str]) -> str:
     return (f"Variants found: {_names(variants)}. Without phase, the two lowest-function variants are "
             "presumed to be on different chromosomes, as CPIC and PharmCAT do.")
@@ -171,7 +177,8 @@ def drug_no_guidance(drug: str) -> str:
 
 
 def drug_not_visible(drug: str, genes: Iterable[str]) -> str:
-    return f"CPIC guidance for {drug} depends on {', '.join(genes)}, which your file cannot show; a clinical test is needed."
+    return (f"CPIC guidance for {drug} depends on {', '.join(genes)}, which your file cannot show; "
+            "a clinical test is needed.")
 
 
 def drug_depends(drug: str, genes: Iterable[str]) -> str:

@@ -63,8 +63,8 @@ def normalise(gene: GeneDefinition, position: Position, genotype: Genotype, via:
     alleles = genotype.alleles[:2] if len(genotype.alleles) > 2 else genotype.alleles
     label = position.label
     if "." in alleles:
-        known = [a for a in alleles if a != "."]
-        if any(a != position.ref for a in known):
+        seen = [a for a in alleles if a != "."]
+        if any(a != position.ref for a in seen):
             notes.append(messages.half_call_variant(label))
         return None
     if {"D", "I"} & set(alleles) and not set(alleles) <= set(position.alleles):

@@ -27,7 +27,7 @@ import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "pgx"
@@ -67,7 +67,8 @@ def provenance_table(source: Path) -> dict[str, dict[str, str]]:
         path = re.search(r"`([^`]+)`", path_cell)
         if not commit or not path:
             continue
-        repo = "github.com/madhavajay/PharmCAT" if "madhavajay/PharmCAT" in path_cell else "github.com/PharmGKB/PharmCAT"
+        fork = "madhavajay/PharmCAT" in path_cell
+        repo = "github.com/madhavajay/PharmCAT" if fork else "github.com/PharmGKB/PharmCAT"
         table[name] = {"repository": repo, "path": path.group(1), "commit": commit.group(1)}
     return table
 
@@ -100,9 +101,9 @@ class _PlainText(HTMLParser):
     its address in brackets (http/https addresses only).
     """
 
-    _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "tr"}
-
-    _HIDDEN = {"script", "style", "template"}
+    _BLOCKS: ClassVar[frozenset[str]] = frozenset(
+        {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "tr"})
+    _HIDDEN: ClassVar[frozenset[str]] = frozenset({"script", "style", "template"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -235,14 +236,16 @@ def mt_rnr1_definition(phenotype: dict) -> dict:
             unreadable.append(name)
     by_pos: dict[int, dict] = {}
     for pos, ref, alt, _ in sorted(snvs):
-        entry = by_pos.setdefault(pos, {"pos": pos, "rsid": None, "ref": ref, "alts": [], "hgvs": None, "cpic_alleles": {}})
+        entry = by_pos.setdefault(
+            pos, {"pos": pos, "rsid": None, "ref": ref, "alts": [], "hgvs": None, "cpic_alleles": {}})
         if entry["ref"] != ref:
             raise ValueError(f"MT-RNR1: two reference bases at m.{pos}")
         entry["alts"].append(alt)
     positions = [by_pos[p] for p in sorted(by_pos)]
     for p in positions:
         p["hgvs"] = "m." + str(p["pos"]) + p["ref"] + ">" + ",".join(p["alts"])
-    alleles = [{"name": "Reference", "id": None, "reference": True, "bases": {str(p["pos"]): p["ref"] for p in positions}}]
+    reference = {str(p["pos"]): p["ref"] for p in positions}
+    alleles = [{"name": "Reference", "id": None, "reference": True, "bases": reference}]
     for pos, _, alt, name in sorted(snvs, key=lambda s: (s[0], s[2])):
         alleles.append({"name": name, "id": None, "reference": False, "bases": {str(pos): alt}})
     return {
@@ -444,38 +447,16 @@ def _dump(value: Any) -> str:
 
 
 def render(document: dict) -> str:
-    """Top-level keys one a line; lists of records one record a line (short diffs)."""
-    lines = ["{"]
-    keys = list(document)
-    for i, key in enumerate(keys):
-        value = document[key]
-        end = "," if i < len(keys) - 1 else ""
-        if isinstance(value, list) and value and isinstance(value[0], (dict, str)):
-            lines.append(f"{_dump(key)}:[")
-            lines += [_dump(item) + ("," if j < len(value) - 1 else "") for j, item in enumerate(value)]
-            lines.append("]" + end)
-        elif isinstance(value, dict) and key == "phenotype":
-            lines.append(f"{_dump(key)}:{{")
-            sub = list(value)
-            for j, k in enumerate(sub):
-                sub_end = "," if j < len(sub) - 1 else ""
-                v = value[k]
-                if isinstance(v, list) and v and isinstance(v[0], dict):
-                    lines.append(f"{_dump(k)}:[")
-                    lines += [_dump(item) + ("," if n < len(v) - 1 else "") for n, item in enumerate(v)]
-                    lines.append("]" + sub_end)
-                elif isinstance(v, dict) and k == "alleles":
-                    lines.append(f"{_dump(k)}:{{")
-                    names = list(v)
-                    lines += [f"{_dump(n)}:{_dump(v[n])}" + ("," if m < len(names) - 1 else "") for m, n in enumerate(names)]
-                    lines.append("}" + sub_end)
-                else:
-                    lines.append(f"{_dump(k)}:{_dump(v)}{sub_end}")
-            lines.append("}" + end)
-        else:
-            lines.append(f"{_dump(key)}:{_dump(value)}{end}")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    """JSON with one record a line (short diffs): nested objects open up, records stay whole."""
+    return _render(document, 0) + "\n"
+
+
+def _render(value: Any, depth: int) -> str:
+    if isinstance(value, dict) and depth < 3 and any(isinstance(v, (dict, list)) for v in value.values()):
+        return "{\n" + ",\n".join(f"{_dump(k)}:{_render(v, depth + 1)}" for k, v in value.items()) + "\n}"
+    if isinstance(value, list) and value and all(isinstance(v, (dict, str)) for v in value):
+        return "[\n" + ",\n".join(_dump(v) for v in value) + "\n]"
+    return _dump(value)
 
 
 def build(source: Path) -> dict[str, str]:

@@ -1,9 +1,8 @@
 """"Does my genome change anything for this drug?" for drugs in and out of the CPIC data."""
 from __future__ import annotations
 
-from companion.pgx import analyze, drug_answer
+from companion.pgx import analyze, drug_answer, messages
 from companion.pgx import drugs as d
-from companion.pgx import messages
 from companion.pgx.knowledge import PgxKnowledge
 from tests.unit.pgx.generate import DictLookup, genotypes, haplotype
 

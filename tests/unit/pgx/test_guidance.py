@@ -78,9 +78,12 @@ def _lookup(knowledge: PgxKnowledge, diplotypes: dict[str, str]) -> DictLookup:
 
 @pytest.mark.parametrize(("gene_name", "diplotype"), [
     ("CYP2C19", "*2/*2"), ("CYP2C19", "*1/*17"), ("CYP2C9", "*1/*3"), ("CYP3A5", "*1/*3"),
-    ("SLCO1B1", "*5/*5"), ("UGT1A1", "*28/*28"), ("CYP2B6", "*6/*6"), ("ABCG2", "rs2231142 variant (T)/rs2231142 variant (T)"),
+    ("SLCO1B1", "*5/*5"), ("UGT1A1", "*28/*28"), ("CYP2B6", "*6/*6"),
+    ("ABCG2", "rs2231142 variant (T)/rs2231142 variant (T)"),
 ])
-def test_gene_results_carry_the_cpic_rows_for_their_key(knowledge: PgxKnowledge, gene_name: str, diplotype: str) -> None:
+def test_gene_results_carry_the_cpic_rows_for_their_key(
+    knowledge: PgxKnowledge, gene_name: str, diplotype: str,
+) -> None:
     result = analyze(knowledge, _lookup(knowledge, {gene_name: diplotype}), genes=[gene_name])[0]
     assert result.status == r.CALLED and result.diplotypes == (diplotype,)
     assert result.lookup_key == _table_key(gene_name, diplotype)

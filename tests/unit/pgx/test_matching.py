@@ -5,8 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion.pgx import call_gene
-from companion.pgx import messages
+from companion.pgx import call_gene, messages
 from companion.pgx import report as r
 from companion.pgx.knowledge import GeneDefinition, PgxKnowledge, load_knowledge
 from companion.pgx.matcher import Matcher, natural_key
