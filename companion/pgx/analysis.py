@@ -129,11 +129,13 @@ class _Base:
         functions = {n: table.alleles[n].function for n in sorted(names, key=natural_key)
                      if table and n in table.alleles}
         general, specific = _messages(self.gene, self.obs, diplotypes, untested)
+        if status == r.NOT_IN_FILE:
+            specific = []
         shown = [d.name for d in diplotypes[:MAX_DIPLOTYPES_SHOWN]]
         more = len(diplotypes) - len(shown)
         all_caveats = [*self.caveats, *caveats, *specific]
         if more > 0:
-            all_caveats.append(f"{more} further possible diplotypes are not listed.")
+            all_caveats.append(messages.more_diplotypes(more))
         keys = tuple(dict.fromkeys(p.result.lookup_key for p in possible if p.result))
         return GeneResult(
             gene=self.gene.gene,
@@ -156,11 +158,14 @@ class _Base:
 
 
 def _claim(base: _Base, diplotypes: list[Diplotype], calls: list[PhenotypeCall], untested: list[str],
-           caveats: list[str], variants_found: Sequence[str] = ()) -> GeneResult:
-    """CALLED when every possibility gives the same lookup key, else AMBIGUOUS."""
+           caveats: list[str], *, top: int, variants_found: Sequence[str] = ()) -> GeneResult:
+    """CALLED when every possibility gives the same lookup key, else AMBIGUOUS.
+
+    ``calls[:top]`` are the phenotypes of the matched diplotypes, the rest of what cannot be ruled out.
+    """
     caveats = list(caveats)
     keys = {(c.result.lookup_key if c.result else None) for c in calls}
-    unknown = sorted({n for c in calls for n in c.unknown}, key=natural_key)
+    unknown = sorted({n for c in calls[:top] for n in c.unknown}, key=natural_key)
     if unknown:
         caveats.append(messages.unknown_function(unknown))
     if len(keys) == 1:
@@ -209,7 +214,7 @@ def _star_alleles(base: _Base, matcher: Matcher) -> GeneResult:
         caveats.append(messages.reference_means_not_found(gene.reference.name))
     if sum(len(set(a)) > 1 for a in obs.calls.values()) > 1:
         caveats.append(messages.PHASE_UNKNOWN)
-    result = _claim(base, possible, calls, untested, caveats)
+    result = _claim(base, possible, calls, untested, caveats, top=len(match.top))
     top_keys = {c.result.lookup_key if c.result else None for c in calls[:len(match.top)]}
     if result.status == r.AMBIGUOUS and len(top_keys) == 1:
         # the doubt comes from untested positions, not from a tie: PharmCAT's rs4149056 fallback
@@ -237,7 +242,8 @@ def _variant_list(base: _Base, matcher: Matcher) -> GeneResult:
             calls.append(phenotype_of(gene, lowest_pair(gene, [*vc.found, *extra])))
     if hidden and len({c.result.lookup_key if c.result else None for c in calls}) > 1:
         caveats.append(messages.cannot_rule_out(hidden))
-    return _claim(base, [diplotype(pair)], calls, untested, caveats, sorted(vc.found, key=natural_key))
+    return _claim(base, [diplotype(pair)], calls, untested, caveats, top=1,
+                  variants_found=sorted(vc.found, key=natural_key))
 
 
 def _slco1b1_fallback(base: _Base, matcher: Matcher, untested: list[str], reasons: list[str]) -> GeneResult | None:

@@ -101,6 +101,10 @@ def no_match() -> str:
             "(a rare or new allele, or variants on one chromosome); no phenotype can be given.")
 
 
+def more_diplotypes(count: int) -> str:
+    return f"{count} further possible diplotypes are not listed."
+
+
 def required_missing(labels: Iterable[str]) -> str:
     return f"Positions this gene needs for any call are missing: {_names(labels)}."
 
