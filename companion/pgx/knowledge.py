@@ -60,7 +60,7 @@ def allowed_bases(base: str) -> frozenset[str]:
     return IUPAC.get(base, frozenset((base,))) if len(base) == 1 else frozenset((base,))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds dicts: compared and hashed by identity
 class NamedAllele:
     """A star allele or named variant: the base it requires at each position it defines."""
 
@@ -102,7 +102,7 @@ class PhenotypeResult:
     lookup_key: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds dicts: compared and hashed by identity
 class PhenotypeTable:
     method: str  # "function" or "activity_score"
     alleles: Mapping[str, AlleleValue]
@@ -133,7 +133,7 @@ class Source:
     commit: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds dicts: compared and hashed by identity
 class GeneDefinition:
     gene: str
     chromosome: str
@@ -172,7 +172,7 @@ class Guideline:
     source_file: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds dicts: compared and hashed by identity
 class Recommendation:
     guideline: Guideline
     id: str
@@ -185,7 +185,7 @@ class Recommendation:
     alternate_drug: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds dicts: compared and hashed by identity
 class PgxKnowledge:
     genes: Mapping[str, GeneDefinition]
     guidelines: tuple[Guideline, ...]
