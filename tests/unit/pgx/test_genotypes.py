@@ -2,16 +2,21 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from companion.genome.reader import read_genome
 from companion.pgx import analyze, call_gene, lookup_from_calls, wanted_markers
 from companion.pgx import report as r
 from companion.pgx.genotypes import Genotype
 from companion.pgx.knowledge import PgxKnowledge, load_knowledge
 from companion.pgx.observe import normalise, observe
-from tests.unit.pgx.generate import DictLookup, by_position, genotypes, haplotype
+from tests.unit.pgx.generate import ROOT, DictLookup, by_position, genotypes, haplotype
+
+SAMPLES = ROOT.parent / "shared" / "data" / "samples"
 
 KNOWLEDGE = load_knowledge()
 
@@ -127,3 +132,38 @@ def test_any_genotype_text_is_read_or_noted(gene_name: str, data: st.DataObject)
     read = len(gene.positions) - len(result.missing_positions)
     assert read <= len(positions)
     json.dumps(result.to_json())
+
+
+_PHARMCAT_VCF = SAMPLES / "vcf" / "pharmcat_example_grch38_pgx.vcf"
+
+
+def _vcf_with(tmp_path: Path, genotypes_by_id: dict[str, str]) -> Path:
+    """PharmCAT's own GRCh38 positions VCF (all 0/0) with some genotypes changed."""
+    lines = []
+    for line in _PHARMCAT_VCF.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if not line.startswith("#") and fields[2] in genotypes_by_id:
+            fields[9] = genotypes_by_id[fields[2]]
+        lines.append("\t".join(fields))
+    path = tmp_path / "pgx.vcf"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.skipif(not _PHARMCAT_VCF.exists(), reason="shared sample VCFs are not available")
+def test_pharmcat_positions_vcf_read_by_the_genome_reader(knowledge: PgxKnowledge, tmp_path: Path) -> None:
+    """Every position of PharmCAT's example VCF is read in the definitions' own VCF form
+    (indels and the UGT1A1 TA repeat included), and genotypes written in it are called."""
+    path = _vcf_with(tmp_path, {"rs12769205": "1/1", "rs4244285": "1/1", "rs3758581": "1/1",
+                                "rs3064744": "0/2", "rs776746": "0/1"})
+    stream = read_genome(path)
+    calls = [c for batch in stream.batches() for c in batch]
+    summary = stream.summary()
+    results = {x.gene: x for x in analyze(knowledge, lookup_from_calls(calls, summary.build), sex="female")}
+    for gene in knowledge.genes:
+        if gene != "MT-RNR1":  # PharmCAT does not read chrM
+            assert results[gene].missing_positions == (), gene
+    assert results["CYP2C19"].diplotypes == ("*2/*2",)
+    assert results["UGT1A1"].diplotypes == ("*1/*28",)
+    assert results["CYP3A5"].diplotypes == ("*1/*3",)
+    assert results["TPMT"].diplotypes == ("*1/*1",) and results["TPMT"].status == r.CALLED
