@@ -75,6 +75,7 @@ class QC:
         self.build_votes: dict[int, int] = {}
         self.notes: list[str] = []
         self._ids: set[str] = set()
+        self._kept_ids: list[list[str]] = []  # the ids in _ids, chunk by chunk (references only)
         self._keys: set[int] = set()  # positions that came out of order
         self._key_hist = array("q")  # positions in order, ascending
         self._max_key = -1
@@ -102,13 +103,14 @@ class QC:
             ascending = key_list[0] > self._max_key and all(map(operator.lt, key_list, islice(key_list, 1, None)))
         # Sorted input (the usual case): positions strictly increase past everything seen, so
         # none can repeat; they are kept in a sorted array instead of a set (less memory, faster).
-        # The ids are new if none was seen and the set grows by all of them.
-        fast = ascending and self._ids.isdisjoint(ids)
+        # The ids are all new if the set grows by all of them; if not (rare), the set is rebuilt
+        # from the ids kept so far and the chunk goes row by row.
+        fast = ascending
         if fast:
             before = len(self._ids)
             self._ids.update(ids)
-            if len(self._ids) - before != n:  # a repeat within the chunk: undo, go row by row
-                self._ids.difference_update(ids)
+            if len(self._ids) - before != n:
+                self._ids = set().union(*self._kept_ids)
                 fast = False
         if fast:
             if key_list is None:
@@ -118,6 +120,7 @@ class QC:
                 self._key_hist.extend(key_list)
                 self._max_key = key_list[-1]
             batch = CallBatch(ids, chroms, pos, gts)
+            self._kept_ids.append(ids)
         else:
             if key_list is None:
                 key_list = keys.tolist()
@@ -145,6 +148,7 @@ class QC:
                 keep_pos.append(p)
                 keep_gts.append(g)
             batch = CallBatch(keep_ids, keep_chroms, keep_pos, keep_gts)
+            self._kept_ids.append(keep_ids)
         self.markers += len(batch)
         self.called += len(batch) - batch.genotypes.count("")
         if fast and key_list is None:

@@ -346,3 +346,24 @@ def test_a_header_saying_37_on_a_grch38_file_still_gets_position_matches(session
     matched = session.connection.execute("SELECT marker_id, pos FROM genome_call ORDER BY id").fetchall()
     assert sorted(matched) == sorted([("", CYP2C19[2]), ("rs4149056", 21178615)])
     assert get_genome(session, gid).annotated == 2
+
+
+def test_chunks_written_with_the_first_encoding_stay_readable(session, inputs, monkeypatch):
+    # Genomes imported before zstd (chunk encoding 1, zlib) must read exactly as new ones do.
+    import zlib
+
+    calls = sample_calls(40)
+    path = write_23andme(inputs / "old.txt", calls)
+    monkeypatch.setattr(gstore, "CHUNK_ENCODING", 1)
+    monkeypatch.setattr(gstore, "_compress_chunk", lambda payload: zlib.compress(payload, 1))
+    old = save_genome(session, path, FakeStream(calls, batch_size=13))
+    monkeypatch.undo()
+    assert session.connection.execute(
+        "SELECT chunk_encoding FROM genome WHERE id = ?", (old.genome_id,)).fetchone()[0] == 1
+    assert [c for chunk in iter_calls(session, old.genome_id) for c in chunk] == calls
+    marker = calls[17][0]
+    assert genotypes(session, old.genome_id, [marker])[marker] == calls[17]
+    raw = session.connection.execute("SELECT data FROM genome_chunk WHERE genome_id = ?", (old.genome_id,)).fetchone()[0]
+    assert zlib.decompress(raw)  # really zlib, not zstd
+    with pytest.raises(gstore.DamagedFile):
+        gstore.decode_chunk(raw, None, 7)
