@@ -47,8 +47,10 @@ _CHROM_LUT, _GT_LUT, _VOCAB = _tables()
 _ID_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-"
 _CHROM_NAMES = ("",) + CHROMOSOMES
 _VOCAB_ARRAY = np.array(_VOCAB, dtype=object)
-_POWERS = 10 ** np.arange(_DIGITS - 1, -1, -1, dtype=np.int64)
-_LANES = np.arange(_DIGITS)
+_POWERS = (10 ** np.arange(_DIGITS - 1, -1, -1, dtype=np.int64)).astype(np.float64)
+_LANE_OFFSETS = np.arange(-_DIGITS, 0, dtype=np.int32)
+# _KEEP[length] keeps the last ``length`` of the nine lanes
+_KEEP = (np.arange(_DIGITS)[None, :] >= (_DIGITS - np.arange(_DIGITS + 1))[:, None]).astype(np.uint8)
 
 Columns = tuple[list[str], list[str], list[int], list[str], np.ndarray]
 
@@ -100,12 +102,13 @@ def columns(text: str, sep: str, width: int, max_pos: int) -> Columns | None:
     pos_end, pos_len = fields[:, 2], fields[:, 2] - fields[:, 1] - 1
     if pos_len.min() < 1 or pos_len.max() > _DIGITS:
         return None
-    lanes = np.maximum(pos_end[:, None] - _DIGITS + _LANES, 0)
-    digits = a[lanes] - np.uint8(48)  # not a digit -> above 9 (uint8 wraps below 0)
-    digits[_LANES[None, :] < (_DIGITS - pos_len)[:, None]] = 0
-    if digits.max() > 9:
+    # Nine bytes ending at each position's end; those before the field are zeroed. The first
+    # row's lanes may reach below index 0: numpy wraps them to the chunk's end, and they are
+    # zeroed all the same.
+    digits = (a[pos_end[:, None] + _LANE_OFFSETS] - np.uint8(48)) * _KEEP[pos_len]
+    if digits.max() > 9:  # not a digit (uint8 wraps below 0 to above 9)
         return None
-    positions = digits.astype(np.int64) @ _POWERS
+    positions = (digits.astype(np.float64) @ _POWERS).astype(np.int64)  # exact: below 2**53
     if positions.min() < 1 or positions.max() > max_pos:
         return None
 
