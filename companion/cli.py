@@ -9,8 +9,9 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from companion import __version__
 from companion.errors import CompanionError
@@ -18,6 +19,9 @@ from companion.hardening import harden_process
 from companion.vault.paths import companion_home
 from companion.vault.secrets_input import Secret
 from companion.vault.store import ProfileStore
+
+if TYPE_CHECKING:
+    from companion.pgx import GeneResult
 
 MAX_SECRET_BYTES = 64 * 1024
 EXIT_ERROR = 1
@@ -238,9 +242,11 @@ def _describe(data: dict) -> str:
 
 def cmd_analyze(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
     path = _genome_file(args.file)
-    from companion.genome.service import analyze_file
+    from companion.genome.service import summary_dict
+    from companion.services.pgx import medicines_for_file
 
-    result = analyze_file(path, sample=args.sample)
+    summary, medicines = medicines_for_file(path, sample=args.sample)
+    result = {**summary_dict(summary), "pgx": medicines.to_json()}
     if args.json:
         _print_json(result)
     else:
@@ -249,7 +255,24 @@ def cmd_analyze(store: ProfileStore, args: argparse.Namespace, secrets: SecretRe
             print(f"  sample {result['sample']} of {len(result['samples'])}")
         for warning in result["warnings"]:
             print(f"  warning: {warning}")
+        _print_genes(medicines.results)
     return 0
+
+
+def _print_genes(results: Sequence[GeneResult]) -> None:
+    print("Genes and medicines (CPIC):")
+    for r in results:
+        if r.status == "called":
+            what = r.phenotype or "result without a CPIC phenotype"
+            print(f"  {r.gene:<8} {', '.join(r.diplotypes)}: {what}")
+        elif r.status == "ambiguous":
+            print(f"  {r.gene:<8} several results possible: {', '.join(r.possible_phenotypes) or ', '.join(r.diplotypes)}")
+        elif r.status == "clinical_test_needed":
+            print(f"  {r.gene:<8} not visible in this file: a clinical test is needed")
+        elif r.status == "not_in_file":
+            print(f"  {r.gene:<8} none of its positions are in this file")
+        else:
+            print(f"  {r.gene:<8} no call ({r.status.replace('_', ' ')})")
 
 
 def cmd_import_genome(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
@@ -276,6 +299,51 @@ def cmd_import_genome(store: ProfileStore, args: argparse.Namespace, secrets: Se
         print(f"Imported into {nickname} as genome {imported.genome_id}{' (primary)' if imported.is_primary else ''}:")
         print(f"  {_describe(result)}")
         print(f"  {imported.annotated:,} calls at knowledge-base positions")
+    return 0
+
+
+def _stored_medicines(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader):
+    from companion.services.pgx import medicines_for_genome
+
+    secret = secrets.unlock_secret(args)
+    with store.unlock(args.profile, secret) as session:
+        medicines = medicines_for_genome(session)
+        nickname = session.nickname
+    if medicines is None:
+        raise CompanionError(f"{nickname} has no genome yet: import one with 'companion import genome FILE --profile {args.profile}'")
+    return medicines
+
+
+def cmd_pgx_drug(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    medicines = _stored_medicines(store, args, secrets)
+    answer = medicines.drug(args.drug)
+    if args.json:
+        _print_json(answer.to_json())
+        return 0
+    print(answer.summary)
+    for g in answer.guidance:
+        print(f"  {g.drug} ({', '.join(f'{gene}: {key}' for gene, key in g.lookup.items())})")
+        print(f"    {g.recommendation}")
+        print(f"    strength: {g.strength or 'not given'} — {g.guideline}, {g.guideline_date}")
+    for possibility in answer.possibilities:
+        keys = ", ".join(f"{gene}: {key}" for gene, key in possibility.keys.items())
+        print(f"  if {keys}:")
+        for g in possibility.guidance:
+            print(f"    {g.recommendation} (strength: {g.strength or 'not given'})")
+    for note in answer.notes:
+        print(f"  note: {note}")
+    from companion.services.pgx import CPIC_DISCLAIMER
+
+    print(CPIC_DISCLAIMER)
+    return 0
+
+
+def cmd_pgx_genes(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    medicines = _stored_medicines(store, args, secrets)
+    if args.json:
+        _print_json(medicines.to_json())
+    else:
+        _print_genes(medicines.results)
     return 0
 
 
@@ -384,6 +452,20 @@ def build_parser() -> argparse.ArgumentParser:
     genotype.add_argument("--sample", metavar="NAME", help="the VCF sample to read (multi-sample files)")
     genotype.add_argument("--json", action="store_true")
     genotype.set_defaults(handler=cmd_genotype)
+
+    pgx = verbs.add_parser("pgx", help="what the profile's genome says about medicines (CPIC)")
+    pgx_verbs = pgx.add_subparsers(dest="action", required=True, parser_class=OneLineParser)
+    drug = pgx_verbs.add_parser("drug", help="does my genome change anything for this drug?")
+    drug.add_argument("drug", metavar="NAME")
+    drug.add_argument("--profile", required=True, metavar="NAME")
+    _add_secret_options(drug)
+    drug.add_argument("--json", action="store_true")
+    drug.set_defaults(handler=cmd_pgx_drug)
+    genes = pgx_verbs.add_parser("genes", help="one line per gene: diplotype and phenotype")
+    genes.add_argument("--profile", required=True, metavar="NAME")
+    _add_secret_options(genes)
+    genes.add_argument("--json", action="store_true")
+    genes.set_defaults(handler=cmd_pgx_genes)
     return parser
 
 

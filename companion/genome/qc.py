@@ -51,6 +51,7 @@ _BUILD_IDS = frozenset(BUILD_MARKERS)
 SEX_X_HET_THRESHOLD = 0.03  # as snps: more than 3% heterozygous non-PAR X calls => female
 SEX_MIN_X_CALLS = 20  # fewer called non-PAR X markers than this say nothing about sex
 SEX_MIN_Y_ROWS = 20
+SEX_MIN_X_SPAN = 10_000_000  # non-PAR X calls must spread over 10 Mb (X is ~155 Mb) to tell sex
 SEX_Y_CALLED_THRESHOLD = 0.3  # as snps: more than 30% of Y rows called => male
 
 
@@ -267,19 +268,34 @@ class QC:
 
     def x_heterozygosity(self, build: int | None) -> tuple[float | None, int]:
         """Share of heterozygous calls among called non-PAR X markers, and how many there were."""
+        het, called, _, _ = self._x_counts(build)
+        return (het / called if called else None), called
+
+    def _x_counts(self, build: int | None) -> tuple[int, int, int, int]:
+        """Non-PAR X: heterozygous, called, one-allele (haploid) calls, and the span they cover."""
         (a1, b1), (a2, b2) = PAR_X.get(build or 37, PAR_X[37])
-        called = het = 0
+        called = het = haploid = 0
+        low, high = 1 << 62, -1
         for p, kind in zip(self.x_pos, self.x_kind):
             if a1 <= p <= b1 or a2 <= p <= b2:
                 continue
             called += 1
             het += kind == 1
-        return (het / called if called else None), called
+            haploid += kind == 2
+            low, high = min(low, p), max(high, p)
+        return het, called, haploid, max(0, high - low)
 
     def sex(self, build: int | None) -> tuple[str | None, float | None]:
-        x_het, x_called = self.x_heterozygosity(build)
-        if x_called >= SEX_MIN_X_CALLS and x_het is not None:
-            return ("female" if x_het > SEX_X_HET_THRESHOLD else "male"), x_het
+        het, called, haploid, span = self._x_counts(build)
+        x_het = het / called if called else None
+        # Heterozygosity tells sex only over many independent sites: calls bunched in one gene
+        # (a pharmacogene panel's G6PD) are all homozygous in most women too. Calls written with
+        # one allele are the caller's own statement of one X.
+        if called >= SEX_MIN_X_CALLS and x_het is not None:
+            if haploid * 2 > called:
+                return "male", x_het
+            if span >= SEX_MIN_X_SPAN:
+                return ("female" if x_het > SEX_X_HET_THRESHOLD else "male"), x_het
         if self.y_rows >= SEX_MIN_Y_ROWS:
             return ("male" if self.y_called / self.y_rows > SEX_Y_CALLED_THRESHOLD else "female"), x_het
         return None, x_het
