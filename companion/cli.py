@@ -260,19 +260,23 @@ def cmd_analyze(store: ProfileStore, args: argparse.Namespace, secrets: SecretRe
 
 
 def _print_genes(results: Sequence[GeneResult]) -> None:
+    """Genes read, one line each; genes not read, one line per reason."""
     print("Genes and medicines (CPIC):")
+    unread: dict[str, list[str]] = {}
     for r in results:
         if r.status == "called":
-            what = r.phenotype or "result without a CPIC phenotype"
-            print(f"  {r.gene:<8} {', '.join(r.diplotypes)}: {what}")
+            print(f"  {r.gene:<8} {', '.join(r.diplotypes)}: {r.phenotype or 'no CPIC phenotype for this gene'}")
         elif r.status == "ambiguous":
-            print(f"  {r.gene:<8} several results possible: {', '.join(r.possible_phenotypes) or ', '.join(r.diplotypes)}")
-        elif r.status == "clinical_test_needed":
-            print(f"  {r.gene:<8} not visible in this file: a clinical test is needed")
-        elif r.status == "not_in_file":
-            print(f"  {r.gene:<8} none of its positions are in this file")
+            possible = ", ".join(r.possible_phenotypes) or ", ".join(r.diplotypes)
+            print(f"  {r.gene:<8} several results possible: {possible}")
         else:
-            print(f"  {r.gene:<8} no call ({r.status.replace('_', ' ')})")
+            reason = {
+                "clinical_test_needed": "not visible in a genotype file (a clinical test is needed)",
+                "not_in_file": "none of their positions are in this file",
+            }.get(r.status, "read, but no call could be made")
+            unread.setdefault(reason, []).append(r.gene)
+    for reason, genes in unread.items():
+        print(f"  {', '.join(genes)}: {reason}")
 
 
 def cmd_import_genome(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
@@ -322,7 +326,8 @@ def cmd_pgx_drug(store: ProfileStore, args: argparse.Namespace, secrets: SecretR
         return 0
     print(answer.summary)
     for g in answer.guidance:
-        print(f"  {g.drug} ({', '.join(f'{gene}: {key}' for gene, key in g.lookup.items())})")
+        who = f" — for {g.population}" if g.population and g.population.lower() != "general" else ""
+        print(f"  {g.drug}{who} ({', '.join(f'{gene}: {key}' for gene, key in g.lookup.items())})")
         print(f"    {g.recommendation}")
         print(f"    strength: {g.strength or 'not given'} — {g.guideline}, {g.guideline_date}")
     for possibility in answer.possibilities:

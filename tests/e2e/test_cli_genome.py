@@ -25,7 +25,7 @@ def genome_rows(sex: str = "female") -> list[str]:
     rows = [f"rs{1000 + i}\t{1 + i // 15}\t{100000 + i * 1000}\t{['AA', 'AG', '--', 'GG'][i % 4]}" for i in range(40)]
     rows.append("rs4149056\t12\t21331549\tTC")  # SLCO1B1 (GRCh37 position): a knowledge-base rsID
     for i in range(30):  # non-PAR X: a third heterozygous for a woman, none for a man
-        rows.append(f"rs{5000 + i}\tX\t{10_000_000 + i * 1000}\t{'AG' if sex == 'female' and i % 3 == 0 else 'AA'}")
+        rows.append(f"rs{5000 + i}\tX\t{10_000_000 + i * 1_000_000}\t{'AG' if sex == 'female' and i % 3 == 0 else 'AA'}")
     if sex == "male":
         rows += [f"rs{6000 + i}\tY\t{3_000_000 + i * 1000}\tC" for i in range(25)]
     rows.append("rs1000\t1\t100000\tAA")  # a duplicate
@@ -82,8 +82,13 @@ def test_analyze_json_reads_without_storing(cli, inputs):
 
 def test_analyze_without_json_prints_a_short_summary(cli, inputs):
     out = cli.ok("analyze", str(write_genome(inputs / "g.txt"))).stdout
-    assert out.splitlines()[0] == "23andMe (build 37, female): 71 markers, 61 called (85.9%)"
-    assert len(out.splitlines()) <= 4
+    lines = out.splitlines()
+    assert lines[0] == "23andMe (build 37, female): 71 markers, 61 called (85.9%)"
+    genes = lines[lines.index("Genes and medicines (CPIC):") + 1:]
+    assert genes[0].split()[0] == "SLCO1B1" and "*1/*1" not in genes[0]  # rs4149056 T/C: a *5 or *15 carrier
+    assert any("CYP2D6" in g and "clinical test is needed" in g for g in genes)
+    assert any("CYP2C19" in g and "none of their positions are in this file" in g for g in genes)
+    assert len(genes) <= 6
 
 
 def test_import_genome_prints_counts_and_recognises_the_same_file(cli, inputs):
