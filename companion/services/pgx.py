@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from companion.genome.annotate import load_positions
 from companion.genome.model import CancelToken, GenomeSummary, Progress
 from companion.genome.service import knowledge_calls_in_file
 from companion.genome.store import GenomeRecord, get_genome, knowledge_calls, primary_genome
@@ -45,8 +46,15 @@ class GenomeMedicines:
         return [r.to_json() for r in self.results]
 
 
+@lru_cache(maxsize=1)
+def _grch37_of() -> dict[tuple[str, int], int]:
+    """GRCh38 (chrom, pos) → GRCh37 pos of every knowledge position that lifts over."""
+    return {(p.chromosome, p.position): p.position_grch37 for p in load_positions().rows if p.position_grch37}
+
+
 def _medicines(calls: list, build: int | None, sex: str | None, genome: GenomeRecord | None) -> GenomeMedicines:
-    results = analyze(knowledge(), lookup_from_calls(calls, build), sex=sex)
+    lookup = lookup_from_calls(calls, build, _grch37_of() if build == 37 else None)
+    results = analyze(knowledge(), lookup, sex=sex)
     return GenomeMedicines(tuple(results), build, sex, genome)
 
 
