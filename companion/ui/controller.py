@@ -131,6 +131,7 @@ class AppController(QObject):
     def open_main_window(self) -> None:
         from companion.ui.main_window import MainWindow
         from companion.ui.pages.genome_page import GenomePage
+        from companion.ui.pages.medicines_page import MedicinesPage
         from companion.ui.pages.overview import OverviewPage
         from companion.ui.pages.settings_page import SettingsPage
 
@@ -138,7 +139,11 @@ class AppController(QObject):
         assert session is not None
         window = MainWindow(session.nickname, session.read_only, self.settings)
         window.add_page(OverviewPage(session))
-        window.add_page(GenomePage(session, self.tasks))
+        genome_page = GenomePage(session, self.tasks)
+        medicines_page = MedicinesPage(session, self.tasks, show_genome=lambda: window.show_page(GenomePage.title))
+        genome_page.genome_did_change.connect(medicines_page.refresh)
+        window.add_page(genome_page)
+        window.add_page(medicines_page)
         window.add_page(SettingsPage(session, self.settings, self.tasks, window.show_auto_lock))
         window.show_auto_lock(int(self.settings.get(AUTO_LOCK_MINUTES)))
         window.lock_did_request.connect(lambda: self.lock("user"))

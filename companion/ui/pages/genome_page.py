@@ -32,6 +32,7 @@ from companion.ui.qt import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 from companion.ui.tasks import CancelToken, Task, TaskRunner
 from companion.ui.widgets.text import heading, paragraph
@@ -86,6 +87,7 @@ class GenomeCard(QGroupBox):
 
 class GenomePage(QWidget):
     title = "Genome"
+    genome_did_change = Signal()  # a genome was added or another one made primary
 
     def __init__(self, session: VaultSession, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -187,6 +189,7 @@ class GenomePage(QWidget):
     def make_primary(self, genome_id: int) -> None:
         genome_store.set_primary(self.session, genome_id)
         self.refresh()
+        self.genome_did_change.emit()
 
     # ---- importing -----------------------------------------------------------------------
     def choose_and_import(self) -> None:
@@ -251,6 +254,8 @@ class GenomePage(QWidget):
                 f"{summary.call_rate * 100:.1f}% with a result."
             )
         self.refresh()
+        if not result.already_imported:
+            self.genome_did_change.emit()
 
     def _failed(self, exc: BaseException, path: Path) -> None:
         self._task = None
