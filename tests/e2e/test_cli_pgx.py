@@ -92,3 +92,13 @@ def test_pgx_usage_errors_are_one_line(cli, args):
     cli.create("Alice")
     line = cli.fails(*args, code=2)
     assert "\n" not in line.strip()
+
+
+def test_analyze_json_pgx_block_for_a_23andme_file(cli, inputs):
+    result = cli.json("analyze", str(write_genome(inputs / "genome_v5.txt")))
+    assert result["format"] == "23andme" and result["build"] == 37
+    genes = {g["gene"]: g for g in result["pgx"]}
+    assert all(GENE_KEYS <= set(g) for g in genes.values())
+    slco1b1 = genes["SLCO1B1"]  # the file holds rs4149056 T/C and no other SLCO1B1 position
+    assert slco1b1["missing_positions"] and slco1b1["phenotype"] is None
+    assert genes["CYP2C19"]["diplotypes"] == [] and genes["CYP2C19"]["status"] == "not_in_file"
