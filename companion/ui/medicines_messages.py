@@ -32,8 +32,10 @@ RECOMMENDATIONS_BUTTON = "What CPIC recommends for these medicines"
 DETAILS_BUTTON = "Details: how sure this is, and what is missing"
 AFFECTED_BY_GENE = "Medicines this gene affects:"
 CHECK_EACH = "Check each one above to see what CPIC says for your result."
+CHECK_POSSIBILITIES = "Check each one above to see what CPIC says for each possible result."
 NO_RESULT_NO_ADVICE = "No recommendation can be given without a result."
 NO_DRUGS = "No CPIC guidance in this app's data uses this gene."
+SEEN_NOT_A_RESULT = "What your file shows (not a result: copy number and HLA types cannot be seen)"
 
 # tone of a gene card: the words carry the meaning, the colour only repeats it
 NOTABLE, TYPICAL, UNCERTAIN, UNSEEN = "notable", "typical", "uncertain", "unseen"
@@ -46,34 +48,47 @@ TONE_TAGS = {
 
 # phenotype → (plain sentence, tone)
 PHENOTYPES: dict[str, tuple[str, str]] = {
-    "Normal Metabolizer": ("Normal metabolizer: your body breaks down these medicines at the usual rate.", TYPICAL),
-    "Rapid Metabolizer": ("Rapid metabolizer: your body breaks down some medicines a little faster than usual.", NOTABLE),
-    "Ultrarapid Metabolizer": ("Ultrarapid metabolizer: your body breaks down some medicines much faster than usual.",
-                               NOTABLE),
-    "Intermediate Metabolizer": ("Intermediate metabolizer: your body breaks down some medicines more slowly than usual.",
-                                 NOTABLE),
+    "Normal Metabolizer": (
+        "Normal metabolizer: your body breaks down these medicines at the usual rate.", TYPICAL),
+    "Rapid Metabolizer": (
+        "Rapid metabolizer: your body breaks down some medicines a little faster than usual.", NOTABLE),
+    "Ultrarapid Metabolizer": (
+        "Ultrarapid metabolizer: your body breaks down some medicines much faster than usual.", NOTABLE),
+    "Intermediate Metabolizer": (
+        "Intermediate metabolizer: your body breaks down some medicines more slowly than usual.", NOTABLE),
     "Likely Intermediate Metabolizer": (
-        "Likely intermediate metabolizer: your body probably breaks down some medicines more slowly than usual.", NOTABLE),
-    "Possible Intermediate Metabolizer": (
-        "Possibly an intermediate metabolizer: your body may break down some medicines a little more slowly than usual.",
+        "Likely intermediate metabolizer: your body probably breaks down some medicines more slowly than usual.",
         NOTABLE),
-    "Poor Metabolizer": ("Poor metabolizer: your body breaks down some medicines much more slowly.", NOTABLE),
-    "Likely Poor Metabolizer": ("Likely poor metabolizer: your body probably breaks down some medicines much more slowly.",
-                                NOTABLE),
-    "Normal Function": ("Normal function: this gene's transporter works as usual.", TYPICAL),
-    "Increased Function": ("Increased function: this gene's transporter works more than usual.", NOTABLE),
-    "Decreased Function": ("Decreased function: this gene's transporter works less than usual, so more of some "
-                           "medicines can stay in your blood.", NOTABLE),
-    "Possible Decreased Function": ("Possibly decreased function: this gene's transporter may work less than usual.",
-                                    NOTABLE),
-    "Poor Function": ("Poor function: this gene's transporter works much less than usual, so more of some medicines "
-                      "can stay in your blood.", NOTABLE),
-    "Indeterminate": ("Cannot be told: the variants found have no known effect, so no type can be given.", UNCERTAIN),
-    "Normal": ("Normal: your red blood cells have the usual G6PD activity.", TYPICAL),
-    "Deficient": ("G6PD deficient: some medicines can harm your red blood cells, so doctors choose others.", NOTABLE),
-    "Deficient with CNSHA": ("G6PD deficient (a lasting form): some medicines can harm your red blood cells, so doctors "
-                             "choose others.", NOTABLE),
-    "Variable": ("Variable: G6PD activity may be low in some of your red blood cells.", NOTABLE),
+    "Possible Intermediate Metabolizer": (
+        "Possibly an intermediate metabolizer: your body may break down some medicines a little more slowly "
+        "than usual.", NOTABLE),
+    "Poor Metabolizer": (
+        "Poor metabolizer: your body breaks down some medicines much more slowly.", NOTABLE),
+    "Likely Poor Metabolizer": (
+        "Likely poor metabolizer: your body probably breaks down some medicines much more slowly.", NOTABLE),
+    "Normal Function": (
+        "Normal function: this gene's transporter works as usual.", TYPICAL),
+    "Increased Function": (
+        "Increased function: this gene's transporter works more than usual.", NOTABLE),
+    "Decreased Function": (
+        "Decreased function: this gene's transporter works less than usual, so more of some medicines can stay "
+        "in your blood.", NOTABLE),
+    "Possible Decreased Function": (
+        "Possibly decreased function: this gene's transporter may work less than usual.", NOTABLE),
+    "Poor Function": (
+        "Poor function: this gene's transporter works much less than usual, so more of some medicines can stay "
+        "in your blood.", NOTABLE),
+    "Indeterminate": (
+        "Cannot be told: the variants found have no known effect, so no type can be given.", UNCERTAIN),
+    "Normal": (
+        "Normal: your red blood cells have the usual G6PD activity.", TYPICAL),
+    "Deficient": (
+        "G6PD deficient: some medicines can harm your red blood cells, so doctors choose others.", NOTABLE),
+    "Deficient with CNSHA": (
+        "G6PD deficient, with lasting anaemia (CNSHA): some medicines can harm your red blood cells, so doctors "
+        "choose others.", NOTABLE),
+    "Variable": (
+        "Variable: G6PD activity may be low in some of your red blood cells.", NOTABLE),
     "Uncertain Susceptibility": (
         "No known risk variant found for a rare reaction to some anaesthetics (malignant hyperthermia). "
         "This cannot fully rule it out.", TYPICAL),
@@ -81,20 +96,23 @@ PHENOTYPES: dict[str, tuple[str, str]] = {
         "Risk of malignant hyperthermia: some anaesthetic gases and succinylcholine can cause a serious reaction. "
         "Tell any surgeon or anaesthetist.", NOTABLE),
     "normal risk of aminoglycoside-induced hearing loss": (
-        "Usual risk: no variant linked to hearing loss from aminoglycoside antibiotics (such as gentamicin) was found.",
-        TYPICAL),
+        "Usual risk: no variant linked to hearing loss from aminoglycoside antibiotics (such as gentamicin) "
+        "was found.", TYPICAL),
     "increased risk of aminoglycoside-induced hearing loss": (
-        "Higher risk: aminoglycoside antibiotics (such as gentamicin) can harm your hearing, so doctors choose others "
-        "when they can.", NOTABLE),
+        "Higher risk: aminoglycoside antibiotics (such as gentamicin) can harm your hearing, so doctors choose "
+        "others when they can.", NOTABLE),
     "uncertain risk of aminoglycoside-induced hearing loss": (
         "Uncertain: the variant found has an unclear effect on hearing with aminoglycoside antibiotics.", UNCERTAIN),
     "ivacaftor non-responsive in CF patients": (
         "No ivacaftor-responsive variant found. This only matters for people with cystic fibrosis.", TYPICAL),
     "ivacaftor responsive in CF patients": (
         "An ivacaftor-responsive variant was found. This matters for people with cystic fibrosis.", NOTABLE),
-    "-1639 GG": ("Usual sensitivity to warfarin (VKORC1 -1639 GG).", TYPICAL),
-    "-1639 AG": ("Somewhat more sensitive to warfarin (VKORC1 -1639 AG): a lower dose is often enough.", NOTABLE),
-    "-1639 AA": ("More sensitive to warfarin (VKORC1 -1639 AA): a lower dose is usually enough.", NOTABLE),
+    "-1639 GG": (
+        "Usual sensitivity to warfarin (VKORC1 -1639 GG).", TYPICAL),
+    "-1639 AG": (
+        "Somewhat more sensitive to warfarin (VKORC1 -1639 AG): a lower dose is often enough.", NOTABLE),
+    "-1639 AA": (
+        "More sensitive to warfarin (VKORC1 -1639 AA): a lower dose is usually enough.", NOTABLE),
 }
 # where a gene's reference type carries a name that would sound unusual
 GENE_PHENOTYPES: dict[tuple[str, str], tuple[str, str]] = {
@@ -140,7 +158,8 @@ CONFIDENCE: dict[str, tuple[str, str]] = {
     "no_match": ("No known match",
                  "The variants in your file match no known combination, so no result is given."),
     "not_called": ("Could not be read", "Positions this gene needs are missing from your file."),
-    "not_in_file": ("Not in your file", "Your file does not include this gene's positions. A clinical test can read it."),
+    "not_in_file": ("Not in your file",
+                    "Your file does not include this gene's positions. A clinical test can read it."),
     "clinical_test_needed": ("Needs a clinical test",
                              "Your file cannot show this gene fully: that needs copy-number or HLA typing, "
                              "so a clinical test is needed."),
@@ -171,6 +190,11 @@ def phenotype_words(gene: str, phenotype: str | None) -> tuple[str, str]:
     if phenotype is None:
         return NO_PHENOTYPE, TYPICAL
     return GENE_PHENOTYPES.get((gene, phenotype)) or PHENOTYPES.get(phenotype) or (f"Result: {phenotype}.", NOTABLE)
+
+
+def lower_phenotype(phenotype: str) -> str:
+    """"Poor Metabolizer" → "poor metabolizer", for use inside a sentence; codes stay as they are."""
+    return " ".join(word.lower() if word.istitle() else word for word in phenotype.split())
 
 
 def population_words(population: str | None) -> str | None:
@@ -209,20 +233,24 @@ def results_from(label: str, imported: str) -> str:
     return f"Results from your {label} file, imported {imported}."
 
 
-def summary(counts: dict[str, list[str]]) -> str:
-    """One sentence over the cards: what stands out, what is usual, what cannot be read."""
+def _genes(count: int) -> str:
+    return "1 gene" if count == 1 else f"{count} genes"
+
+
+def summary(genes_by_tone: dict[str, list[str]]) -> str:
+    """A few sentences over the cards: what stands out, what is usual, what cannot be read."""
+    notable, typical = genes_by_tone.get(NOTABLE, []), genes_by_tone.get(TYPICAL, [])
+    uncertain, unseen = genes_by_tone.get(UNCERTAIN, []), genes_by_tone.get(UNSEEN, [])
     parts = []
-    notable = counts.get(NOTABLE, [])
     if notable:
-        parts.append(f"{len(notable)} {'result is' if len(notable) == 1 else 'results are'} worth knowing about "
-                     f"({names(notable)}).")
-    else:
+        parts.append(f"{_genes(len(notable))} {'has a result' if len(notable) == 1 else 'have results'} "
+                     f"worth knowing about: {names(notable)}.")
+    elif typical:
         parts.append("None of the results that could be read is unusual.")
-    if counts.get(TYPICAL):
-        parts.append(f"{len(counts[TYPICAL])} {'gene shows' if len(counts[TYPICAL]) == 1 else 'genes show'} "
-                     "the usual result.")
-    if counts.get(UNCERTAIN):
-        parts.append(f"{len(counts[UNCERTAIN])} {'is' if len(counts[UNCERTAIN]) == 1 else 'are'} not certain.")
-    if counts.get(UNSEEN):
-        parts.append(f"{len(counts[UNSEEN])} cannot be read from your file.")
+    if typical:
+        parts.append(f"{_genes(len(typical))} {'shows' if len(typical) == 1 else 'show'} the usual result.")
+    if uncertain:
+        parts.append(f"For {_genes(len(uncertain))} the result is not certain: {names(uncertain)}.")
+    if unseen:
+        parts.append(f"{_genes(len(unseen))} cannot be read from your file.")
     return " ".join(parts)

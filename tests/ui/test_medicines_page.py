@@ -109,7 +109,8 @@ def test_cards_and_drug_search_after_import(qtbot, app_services, store, tmp_path
     assert cyp2c19.tag_label.text() == "Worth knowing"
     assert "Read from your file" in cyp2c19.confidence_label.text()
     assert "clopidogrel" in cyp2c19.medicines_label.text()
-    assert "CYP2C19" in page.summary_label.text() and "worth knowing" in page.summary_label.text()
+    assert page.summary_label.text().startswith("2 genes have results worth knowing about: CYP2C19, SLCO1B1.")
+    assert "For 1 gene the result is not certain: CYP2B6." in page.summary_label.text()
 
     typical = page.card("CYP2C9")
     assert typical.tag_label.text() == "Usual result"
@@ -124,6 +125,8 @@ def test_cards_and_drug_search_after_import(qtbot, app_services, store, tmp_path
     assert cyp2d6.tone == "unseen" and "cannot show this gene" in cyp2d6.headline_label.text()
     assert "a clinical test is needed" in cyp2d6.headline_label.text()
     assert "codeine" in cyp2d6.medicines_label.text()
+    cyp2d6.details.set_expanded(True)
+    assert "What your file shows (not a result" in texts(cyp2d6.details.content)  # never a confident call
 
     # recommendations and details are collapsed until asked for
     assert cyp2c19.recommendations is not None and not cyp2c19.recommendations.content.isVisible()
@@ -320,6 +323,25 @@ def test_caregiver_can_view(qtbot, app_services, store, tmp_path):
     assert "CYP2C19" in search(qtbot, page, "clopidogrel")
 
 
+def test_array_file_shows_what_it_cannot_read(qtbot, app_services, store, tmp_path):
+    generate = pytest.importorskip("tests.unit.genome.generate")
+    controller, _ = app_services
+    window = unlock(qtbot, controller, store)
+    path = tmp_path / "genome_Test_v5_Full_20200106101112.txt"
+    generate.write_23andme(path, 20_000, seed=7, sex="female")
+    with path.open("a") as handle:
+        handle.write("rs4244285\t10\t96541616\tAG\n")  # CYP2C19*2, one copy; the other positions are absent
+    import_through_genome_page(qtbot, window, path)
+    page = show_results(qtbot, window)
+    assert page.card("CYP2C19").tone == "uncertain"
+    assert "intermediate metabolizer or poor metabolizer" in page.card("CYP2C19").headline_label.text()
+    assert page.card("TPMT").tag_label.text() == "Not readable from your file"
+    assert "cannot be read from your file" in page.summary_label.text()
+    assert "worth knowing" not in page.summary_label.text()
+    qtbot.wait(50)
+    save_screenshot(window, "medicines-array-file")
+
+
 @pytest.mark.skipif(not PHARMCAT_VCF.exists(), reason="shared sample VCFs are not available")
 def test_pharmcat_example_vcf(qtbot, app_services, store):
     controller, _ = app_services
@@ -332,3 +354,17 @@ def test_pharmcat_example_vcf(qtbot, app_services, store):
     assert "clinical test" in search(qtbot, page, "abacavir")
     qtbot.wait(50)
     save_screenshot(window, "medicines-pharmcat-example")
+
+
+def test_summary_words():
+    from companion.ui.medicines_messages import summary
+
+    assert summary({"unseen": ["CYP2D6", "HLA-B"], "uncertain": ["CYP2C19"]}) == (
+        "For 1 gene the result is not certain: CYP2C19. 2 genes cannot be read from your file."
+    )
+    assert summary({"typical": ["CYP2C9"]}) == (
+        "None of the results that could be read is unusual. 1 gene shows the usual result."
+    )
+    assert summary({"notable": ["TPMT"], "typical": ["CYP2C9", "DPYD"]}) == (
+        "1 gene has a result worth knowing about: TPMT. 2 genes show the usual result."
+    )

@@ -51,7 +51,7 @@ def headline(result: GeneResult) -> str:
     if result.status == r.CALLED:
         return words.phenotype_words(result.gene, result.phenotype)[0]
     if result.status == r.AMBIGUOUS and result.possible_phenotypes:
-        options = " or ".join(p[0].lower() + p[1:] for p in result.possible_phenotypes)
+        options = " or ".join(words.lower_phenotype(p) for p in result.possible_phenotypes)
         return f"Several results are possible: {options}."
     return confidence(result)[1]
 
@@ -105,7 +105,12 @@ def add_guidance(layout: QVBoxLayout, guidance: Sequence[DrugGuidance]) -> None:
 def _details(result: GeneResult) -> Callable[[QVBoxLayout], None]:
     def build(layout: QVBoxLayout) -> None:
         if result.diplotypes:
-            how = "Your result in gene terms" if len(result.diplotypes) == 1 else "Possible results in gene terms"
+            if result.status == r.CLINICAL_TEST_NEEDED:
+                how = words.SEEN_NOT_A_RESULT
+            elif len(result.diplotypes) == 1:
+                how = "Your result in gene terms"
+            else:
+                how = "Possible results in gene terms"
             layout.addWidget(text_label(f"{how}: {words.names(result.diplotypes)}"))
         if result.activity_score is not None:
             layout.addWidget(text_label(f"Activity score: {result.activity_score:g}"))
@@ -187,7 +192,8 @@ class GeneCard(QFrame):
         elif drugs:
             text = f"{html.escape(words.affected_medicines(len(drugs)))} {links}"
         else:
-            after = words.CHECK_EACH if result.status == r.CALLED else words.NO_RESULT_NO_ADVICE
+            after = {r.CALLED: words.CHECK_EACH, r.AMBIGUOUS: words.CHECK_POSSIBILITIES}.get(
+                result.status, words.NO_RESULT_NO_ADVICE)
             text = f"{html.escape(words.AFFECTED_BY_GENE)} {links}. {html.escape(after)}"
         self.medicines_label.setText(text)
         layout.addWidget(self.medicines_label)
