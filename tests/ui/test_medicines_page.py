@@ -186,6 +186,13 @@ def test_cards_and_drug_search_after_import(qtbot, app_services, store, tmp_path
     cyp2c19.medicines_label.linkActivated.emit("drug:omeprazole")
     assert page.search_field.text() == "omeprazole" and page.answer.drug == "omeprazole"
 
+    # the smallest window still wraps every card's text instead of cutting it off
+    window.resize(window.minimumSize())
+    qtbot.wait(50)
+    page.scroll.verticalScrollBar().setValue(page.card("MT-RNR1").y())
+    assert page.scroll.horizontalScrollBar().maximum() == 0
+    save_screenshot(window, "medicines-narrow")
+
 
 def test_search_box_by_keyboard_with_completion(qtbot, app_services, store, tmp_path):
     controller, _ = app_services
@@ -252,7 +259,8 @@ def test_work_runs_off_the_ui_thread(qtbot, app_services, store, tmp_path, monke
 
     monkeypatch.setattr(page_module, "medicines_for_genome", observed)
     page = window.show_page(PAGE)
-    assert page.loading_now
+    assert page.loading_now and page.busy.isVisible()
+    save_screenshot(window, "medicines-loading")
     QTimer.singleShot(20, ui_ticked.set)
     qtbot.waitUntil(lambda: page.states.currentWidget() is page.results, timeout=30000)
     assert seen["thread"] != threading.get_ident()
