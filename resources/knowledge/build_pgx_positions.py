@@ -3,13 +3,19 @@
 
 One row per variant position that defines a PGx allele (``<GENE>_translation.json``,
 ``variants``), plus the extra positions PharmCAT reports for a gene (``exemptions.json``,
-``extraPositions``). Every row names the file it came from and that file's version and date.
+``extraPositions``), plus MT-RNR1's positions, which PharmCAT has no allele-definition file for:
+they are read from the allele names of its phenotype file (``m.1555A>G``) by the same function
+the caller's definitions are built with (``build_pgx_definitions.mt_rnr1_definition``), so an
+import keeps every call the caller (``companion/pgx``) reads. Every row names the file it came
+from and that file's version and date.
 
-    python resources/knowledge/build_pgx_positions.py [--chain CHAIN] [--check] [SOURCE_DIR] [OUT_FILE]
+    python resources/knowledge/build_pgx_positions.py [--chain CHAIN] [--phenotypes DIR] [--check] \\
+        [SOURCE_DIR] [OUT_FILE]
 
-SOURCE_DIR defaults to ``../shared/data/pgx/allele_definitions`` beside the checkout. The
-output is deterministic (sorted, no timestamps), so rebuilding from the same data gives the
-same bytes; ``--check`` exits 1 when the committed file differs from a fresh build.
+SOURCE_DIR defaults to ``../shared/data/pgx/allele_definitions`` beside the checkout, the
+phenotype files (``--phenotypes``) to ``phenotypes`` beside SOURCE_DIR. The output is
+deterministic (sorted, no timestamps), so rebuilding from the same data gives the same bytes;
+``--check`` exits 1 when the committed file differs from a fresh build.
 
 GRCh37 coordinates (column ``position_grch37``): the source data is GRCh38 only, so each
 position is lifted over with Ensembl's GRCh38-to-GRCh37 chain file (provenance in ``CHAIN``
@@ -24,12 +30,15 @@ Its sha256 must be ``CHAIN.sha256``. Without a chain file the GRCh38 part is reb
 GRCh37 column is carried over from the committed file (``--check`` then says it did not
 re-derive that column). A position gets a GRCh37 coordinate only when its whole reference
 allele lies inside one aligned block of exactly one chain, onto the same primary-assembly
-chromosome and the ``+`` strand; anything else is left empty rather than guessed.
+chromosome and the ``+`` strand; anything else is left empty rather than guessed. MT is the
+rCRS (NC_012920.1) on both sides of that chain, which maps it onto itself base for base; the
+build checks that every MT position keeps its number (SOURCES.md says why).
 """
 from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -38,6 +47,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from types import ModuleType
 from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,6 +64,10 @@ EXEMPTIONS_DATE = "2025-11-19"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 from companion.genome.annotate import FILE_COLUMNS  # noqa: E402
+
+# MT-RNR1 is parsed by the definitions builder's own function, so the two cannot disagree.
+_DEFINITIONS_BUILDER = Path(__file__).resolve().with_name("build_pgx_definitions.py")
+MT_GENE = "MT-RNR1"
 
 
 class ChainSource(NamedTuple):
@@ -81,9 +95,11 @@ CHAIN = ChainSource(
 
 HEADER = f"""\
 # PGx positions of interest: every variant position that defines a star allele or that
-# PharmCAT reports for a gene. position_grch38: GRCh38, 1-based, VCF-style left-anchored.
-# Built by resources/knowledge/build_pgx_positions.py from PharmCAT's allele definitions
-# (CPIC/PharmVar content); provenance, licence and citation in SOURCES.md beside this file.
+# PharmCAT reports for a gene, and MT-RNR1's positions (from the allele names of PharmCAT's
+# MT_RNR1.json phenotype file). position_grch38: GRCh38, 1-based, VCF-style left-anchored;
+# MT is the rCRS (NC_012920.1). Built by resources/knowledge/build_pgx_positions.py from
+# PharmCAT's allele definitions and phenotype files (CPIC/PharmVar content); provenance,
+# licence and citation in SOURCES.md beside this file.
 # position_grch37: position_grch38 lifted over to GRCh37 with Ensembl's {CHAIN.name}
 # (Ensembl assembly mapping; Ensembl data, no restrictions on use),
 # sha256 {CHAIN.sha256},
@@ -147,6 +163,45 @@ def collect(source: Path) -> list[tuple[str, ...]]:
                 row = _row(gene, variant, "extra", exemptions.name, EXEMPTIONS_VERSION, EXEMPTIONS_DATE)
                 rows.setdefault((row[0], row[2], row[3], row[1]), row)
     return sorted(rows.values(), key=lambda r: (r[0], r[2], int(r[3]), r[1]))
+
+
+def _definitions_builder() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("build_pgx_definitions", _DEFINITIONS_BUILDER)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {_DEFINITIONS_BUILDER}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def collect_mt_rnr1(phenotypes: Path) -> list[tuple[str, ...]]:
+    """MT-RNR1's rows (without ``position_grch37``): the positions the caller reads for it.
+
+    PharmCAT has no MT-RNR1 allele-definition file; the positions are the single-base
+    substitutions named in its phenotype file, on chrM (the rCRS). The deletions it also names
+    (``m.961T>del`` …) cannot be written as a VCF position from the name alone, so the caller
+    does not read them and they are not listed here either."""
+    definitions = _definitions_builder()
+    name = definitions.PHENOTYPE_FILE[MT_GENE]
+    path = phenotypes / name
+    if not path.is_file():
+        raise SystemExit(f"no {name} in {phenotypes} (pass --phenotypes DIR)")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("gene") != MT_GENE:
+        raise ValueError(f"{name}: names gene {data.get('gene')!r}")
+    version = str(data.get("version") or "")
+    # The phenotype file has no modificationDate; its version is the data's timestamp.
+    if not re.fullmatch(r"\d{4}-\d\d-\d\d(-\d\d-\d\d)?", version):
+        raise ValueError(f"{name}: version {version!r} is not a date")
+    definition = definitions.mt_rnr1_definition(data)
+    if definition["chromosome"] != "MT":
+        raise ValueError(f"{name}: MT-RNR1 is not on MT ({definition['chromosome']!r})")
+    variants = [
+        {"chromosome": "MT", "position": p["pos"], "rsid": p["rsid"], "ref": p["ref"], "alts": p["alts"]}
+        for p in definition["positions"]
+    ]
+    rows = [_row(MT_GENE, v, "defining", name, version, version[:10]) for v in variants]
+    return sorted(rows, key=lambda r: (r[0], r[2], int(r[3]), r[1]))
 
 
 # --- liftover -----------------------------------------------------------------------------
@@ -281,6 +336,10 @@ def liftover(rows: list[tuple[str, ...]], chain: Path) -> tuple[dict[tuple[str, 
     for row in rows:
         found = hits[(row[2], int(row[3]))]
         value, reason = grch37_position(found, row[2], int(row[3]), row[4])
+        if row[2] == "MT" and value != row[3]:
+            # GRCh38's chrM and GRCh37's MT are both the rCRS: anything but the same number means
+            # the chain's GRCh37 MT is another sequence (UCSC hg19's chrM is NC_001807).
+            raise SystemExit(f"{chain}: MT:{row[3]} maps to {value or 'nothing'}, not onto itself")
         result[(row[2], row[3], row[4])] = value
         reasons[reason] += 1
         if any(h.chromosome not in PRIMARY for h in found):
@@ -320,16 +379,20 @@ def main(argv: list[str]) -> int:
     check = "--check" in argv
     args = [a for a in argv if a != "--check"]
     chain_arg = os.environ.get(CHAIN_ENV) or None
-    if "--chain" in args:
-        at = args.index("--chain")
-        if at + 1 >= len(args):
-            print("--chain needs a path", file=sys.stderr)
-            return 2
-        chain_arg = args[at + 1]
-        del args[at : at + 2]
+    options: dict[str, str] = {}
+    for option in ("--chain", "--phenotypes"):
+        if option in args:
+            at = args.index(option)
+            if at + 1 >= len(args):
+                print(f"{option} needs a path", file=sys.stderr)
+                return 2
+            options[option] = args[at + 1]
+            del args[at : at + 2]
+    chain_arg = options.get("--chain", chain_arg)
     source = Path(args[0]) if args else DEFAULT_SOURCE
     out = Path(args[1]) if len(args) > 1 else DEFAULT_OUT
-    rows = collect(source)
+    phenotypes = Path(options["--phenotypes"]) if "--phenotypes" in options else source.parent / "phenotypes"
+    rows = sorted(collect(source) + collect_mt_rnr1(phenotypes), key=lambda r: (r[0], r[2], int(r[3]), r[1]))
     if chain_arg:
         if not Path(chain_arg).is_file():
             print(f"no chain file at {chain_arg}", file=sys.stderr)
