@@ -214,6 +214,9 @@ def test_search_box_by_keyboard_with_completion(qtbot, app_services, store, tmp_
     page.search_field.setFocus()
     qtbot.keyClick(page.search_field, Qt.Key.Key_Tab)
     assert page.search_button.hasFocus()
+    page.search_field.setText("codeine")
+    qtbot.keyClick(page.search_button, Qt.Key.Key_Return)  # Enter on the focused button checks too
+    assert page.answer.drug == "codeine"
     qtbot.keyClick(page.search_button, Qt.Key.Key_Tab)
     first = page.gene_cards()[0]
     assert first.isAncestorOf(window.focusWidget())
@@ -240,6 +243,10 @@ def test_empty_state_button_goes_to_genome_page(qtbot, app_services, store):
     qtbot.mouseClick(page.go_to_genome, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.page("Genome")
     assert window.sidebar.currentItem().text() == "Genome"
+    window.show_page(PAGE)
+    page.go_to_genome.setFocus()
+    qtbot.keyClick(page.go_to_genome, Qt.Key.Key_Return)  # and by keyboard
+    assert window.stack.currentWidget() is window.page("Genome")
 
 
 def test_work_runs_off_the_ui_thread(qtbot, app_services, store, tmp_path, monkeypatch):

@@ -89,6 +89,7 @@ class MedicinesPage(QWidget):
         self.go_to_genome = QPushButton(words.GO_TO_GENOME)
         self.go_to_genome.setAccessibleName(words.GO_TO_GENOME)
         self.go_to_genome.clicked.connect(show_genome)
+        self.go_to_genome.setAutoDefault(True)  # Enter presses it when it has focus, as in a dialog
         empty_layout = QVBoxLayout(self.empty)
         self.empty_label = paragraph(words.EMPTY)
         empty_layout.addWidget(self.empty_label)
@@ -128,6 +129,7 @@ class MedicinesPage(QWidget):
         self.search_button = QPushButton(words.SEARCH_BUTTON)
         self.search_button.setAccessibleName("Check this medicine")
         self.search_button.clicked.connect(self.search)
+        self.search_button.setAutoDefault(True)
         self.search_box = QGroupBox(words.SEARCH_TITLE)
         row = QHBoxLayout()
         row.addWidget(self.search_field, 1)
