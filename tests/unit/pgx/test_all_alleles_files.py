@@ -1,7 +1,7 @@
 """Every allele of every gene, homozygous, written as real files and read back through the
 genome readers and the services: a 23andMe-format array file (rsIDs, GRCh37 positions, letters;
-indels as no-calls, since arrays report them only as D/I) and a GRCh38 VCF (GRCh37 too, without
-rsIDs, matched by lifted-over positions). ``test_all_alleles.py`` states the same expectations
+indels as no-calls, since arrays report them only as D/I; MT rows under vendor ids, matched by
+position) and a GRCh38 VCF (GRCh37 too, without rsIDs, matched by lifted-over positions). ``test_all_alleles.py`` states the same expectations
 for in-memory lookups; this checks that nothing is lost on the way from a file.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from companion.genome.annotate import load_positions
-from companion.pgx import call_gene
+from companion.pgx import GenotypeLookup, call_gene
 from companion.pgx import report as r
 from companion.pgx.knowledge import GeneDefinition, PgxKnowledge, load_knowledge
 from companion.pgx.matcher import Matcher
@@ -72,21 +72,25 @@ def _array(gene: GeneDefinition, h: dict[int, str]) -> str:
     to37 = _grch37()
     rows = []
     for p in gene.positions:
-        if not p.rsid:
-            continue  # arrays name their markers; rsID-less definitions are invisible to them
+        marker = p.rsid or (f"i{9_000_000 + p.pos}" if gene.gene == "MT-RNR1" else "")
+        if not marker:
+            continue  # nuclear positions without an rsID: a vendor id there would be chance
         base = h[p.pos]
         letters = base * 2 if len(base) == 1 and len(p.ref) == 1 else "--"  # an indel: no letters to give
         chrom = "MT" if gene.chromosome == "MT" else gene.chromosome
         if gene.gene == "MT-RNR1" and letters != "--":
             letters = base
-        rows.append(f"{p.rsid}\t{chrom}\t{to37.get((gene.chromosome, p.pos), p.pos)}\t{letters}\n")
+        rows.append(f"{marker}\t{chrom}\t{to37.get((gene.chromosome, p.pos), p.pos)}\t{letters}\n")
     return HEADER_23 + "".join(rows)
 
 
-def _read(path: Path, gene: GeneDefinition) -> r.GeneResult:
+def _lookup(path: Path) -> GenotypeLookup:
     summary, calls = service.knowledge_calls_in_file(path)
-    lookup = service.lookup_from_calls(calls, summary.build, _grch37() if summary.build == 37 else None)
-    return call_gene(gene, lookup, sex="female")
+    return service.lookup_from_calls(calls, summary.build, _grch37() if summary.build == 37 else None)
+
+
+def _read(path: Path, gene: GeneDefinition) -> r.GeneResult:
+    return call_gene(gene, _lookup(path), sex="female")
 
 
 @pytest.mark.parametrize("gene_name", GENES)
@@ -109,17 +113,15 @@ def test_every_allele_homozygous_from_grch38_and_grch37_vcf_files(
 @pytest.mark.parametrize("gene_name", GENES)
 def test_every_allele_homozygous_from_23andme_files(knowledge: PgxKnowledge, gene_name: str, tmp_path: Path) -> None:
     gene = knowledge.genes[gene_name]
-    if not any(p.rsid for p in gene.positions):
-        pytest.skip(f"{gene_name}'s definitions name no rsID: no array file can show it")
+    mt = gene_name == "MT-RNR1"  # arrays give MT rows vendor ids; they match by (rCRS) position
     for i, name in enumerate(_alleles(gene)):
         h = haplotype(gene, gene.allele(name))  # type: ignore[arg-type]
-        expected = f"{name}/{name}"
+        expected = name if mt else f"{name}/{name}"
         path = tmp_path / f"{i}.txt"
         path.write_text(_array(gene, h), encoding="utf-8")
-        result = _read(path, gene)
-        summary, calls = service.knowledge_calls_in_file(path)
-        lookup = service.lookup_from_calls(calls, summary.build)
-        invisible = {p.label for p in gene.positions if not p.rsid or len(p.ref) != 1 or len(h[p.pos]) != 1}
+        lookup = _lookup(path)
+        result = call_gene(gene, lookup, sex="female")
+        invisible = {p.label for p in gene.positions if (not p.rsid and not mt) or len(p.ref) != 1 or len(h[p.pos]) != 1}
         assert invisible <= set(result.missing_positions), name
         matcher = Matcher(gene, observe(gene, lookup, "female"))
         hidden = matcher.variant_positions(gene.allele(name)) & matcher.obs.missing_positions()  # type: ignore[arg-type]
