@@ -38,16 +38,6 @@ def write_genome(path: Path, sex: str = "female", rows: list[str] | None = None)
     return path
 
 
-@pytest.fixture
-def cli(sandbox: Path) -> Cli:
-    return Cli(sandbox)
-
-
-@pytest.fixture
-def inputs(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("downloads")
-
-
 def vault_rows(cli: Cli, name: str = "Alice") -> dict:
     """Row counts and audit events, read in-process after the CLI has exited."""
     from companion.vault.kdf import FLOOR, KdfPolicy

@@ -7,7 +7,7 @@ import pytest
 
 from companion import RESOURCES
 from tests.conftest import PASSPHRASE
-from tests.e2e.test_cli_genome import CAREGIVER_PASSPHRASE, cli, inputs, write_genome  # noqa: F401 - fixtures
+from tests.e2e.test_cli_genome import CAREGIVER_PASSPHRASE, write_genome
 
 # CYP2C19*2 (PharmVar): rs12769205 G and rs4244285 A on rs3758581 G, the common allele that *1
 # needs too (the GRCh38 reference there is *38's A).

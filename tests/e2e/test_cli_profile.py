@@ -70,11 +70,6 @@ class Cli:
         return self.json("profile", "verify", name, "--passphrase-file", "-", stdin=text + "\n")
 
 
-@pytest.fixture
-def cli(sandbox: Path) -> Cli:
-    return Cli(sandbox)
-
-
 def test_version(cli):
     result = cli.ok("--version")
     assert result.stdout.strip() == f"companion {__version__}"

@@ -15,7 +15,6 @@ from companion.pgx import load_knowledge, wanted_markers
 from companion.services.pgx import medicines_for_genome
 from tests.conftest import ROOT, SHARED
 from tests.unit.genome.generate import HEADER_23ANDME
-from tests.unit.vaultkit import make_profile, unlock
 
 BUILDER = ROOT / "resources" / "knowledge" / "build_pgx_positions.py"
 PHENOTYPE_FILE = SHARED / "data" / "pgx" / "phenotypes" / "MT_RNR1.json"
@@ -24,17 +23,6 @@ M1555 = "m.1555A>G"
 
 MT_ROWS = [p for p in load_positions().rows if p.gene == GENE]
 
-
-@pytest.fixture
-def session(store):
-    profile = make_profile(store, "Alice")
-    with unlock(store, profile) as s:
-        yield s
-
-
-@pytest.fixture
-def inputs(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("downloads")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import gzip
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -27,7 +26,7 @@ from companion.genome.store import (  # noqa: E402
 )
 from tests.unit.genome.generate import BUILD_MARKERS, HEADER_23ANDME, write_23andme  # noqa: E402
 from tests.unit.genome_store.fakes import Token  # noqa: E402
-from tests.unit.genome_store.test_store import TABLES, counts  # noqa: E402
+from tests.unit.genome_store.test_store import counts  # noqa: E402
 from tests.unit.test_store import _hits  # noqa: E402
 from tests.unit.vaultkit import make_profile, unlock  # noqa: E402
 
@@ -42,17 +41,6 @@ chr10\t94761900\t.\tC\tT\t50\tPASS\t.\tGT\t0/1\t0/0
 chr12\t21178615\trs4149056\tT\tC\t50\tPASS\t.\tGT\t1/1\t0/1
 """
 
-
-@pytest.fixture
-def session(store):
-    profile = make_profile(store, "Alice")
-    with unlock(store, profile) as s:
-        yield s
-
-
-@pytest.fixture
-def inputs(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("downloads")
 
 
 def test_import_stores_exactly_what_the_reader_reads(session, inputs):

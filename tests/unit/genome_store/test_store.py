@@ -6,7 +6,6 @@ import hashlib
 import json
 import random
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -59,22 +58,6 @@ def counts(session) -> dict[str, int]:
     conn = session.connection
     return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
-
-@pytest.fixture
-def profile(store):
-    return make_profile(store, "Alice")
-
-
-@pytest.fixture
-def session(store, profile):
-    with unlock(store, profile) as s:
-        yield s
-
-
-@pytest.fixture
-def inputs(tmp_path_factory) -> Path:
-    """Input files live outside the sandbox, as a person's download folder would."""
-    return tmp_path_factory.mktemp("inputs")
 
 
 def test_calls_round_trip_through_chunks_in_file_order(session, inputs, monkeypatch):
