@@ -1,0 +1,1 @@
+"""Lifestyle and vitals: observation types, units, validation and storage in the vault."""
