@@ -121,7 +121,59 @@ def _v2(conn: GuardedConnection) -> None:
     conn.execute("CREATE INDEX genome_call_position ON genome_call (genome_id, chrom, pos)")
 
 
-MIGRATIONS: list[tuple[int, Step]] = [(1, _v1), (2, _v2)]
+def _v3(conn: GuardedConnection) -> None:
+    """Lifestyle and vitals observations, and goals (issue 5; DESIGN §5).
+
+    One row per observation, LOINC-coded, the value in the type's canonical unit next to the
+    value and unit as entered. Times are UTC ``YYYY-MM-DDTHH:MM:SSZ`` (sortable as text) with the
+    source's UTC offset kept, so days are the person's local days. ``(source, type, source_id)``
+    is unique: re-importing an export adds nothing, and a deleted row (``deleted_at``, kept for
+    undo) stays deleted when its file is imported again. ``batch`` names the import that added
+    a row, so an import can be undone as a whole.
+    """
+    conn.execute(
+        """CREATE TABLE observation (
+            id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL,
+            loinc TEXT,
+            value REAL,
+            value_code TEXT,
+            entered_value REAL,
+            unit TEXT NOT NULL,
+            start_utc TEXT NOT NULL CHECK (length(start_utc) = 20),
+            end_utc TEXT CHECK (end_utc IS NULL OR end_utc >= start_utc),
+            utc_offset INTEGER NOT NULL DEFAULT 0,
+            source TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            batch INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT,
+            deleted_at TEXT,
+            CHECK (value IS NOT NULL OR value_code IS NOT NULL),
+            UNIQUE (source, type, source_id)
+        ) STRICT"""
+    )
+    conn.execute("CREATE INDEX observation_type_time ON observation (type, start_utc)")
+    conn.execute("CREATE INDEX observation_time ON observation (start_utc)")
+    conn.execute("CREATE INDEX observation_batch ON observation (batch) WHERE batch IS NOT NULL")
+    # A goal's value is in the type's canonical unit; the unit it was set in is kept for display.
+    conn.execute(
+        """CREATE TABLE goal (
+            id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL,
+            target TEXT NOT NULL CHECK (target IN ('at_most', 'at_least', 'daily_total', 'weekly_total')),
+            value REAL NOT NULL,
+            entered_value REAL NOT NULL,
+            unit TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            deleted_at TEXT
+        ) STRICT"""
+    )
+    # One current goal per type and kind: setting a new one retires the old (deleted_at).
+    conn.execute("CREATE UNIQUE INDEX goal_current ON goal (type, target) WHERE deleted_at IS NULL")
+
+
+MIGRATIONS: list[tuple[int, Step]] = [(1, _v1), (2, _v2), (3, _v3)]
 LATEST = MIGRATIONS[-1][0]
 
 
