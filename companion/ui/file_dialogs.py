@@ -33,3 +33,24 @@ def choose_file_to_open(parent: QWidget | None, title: str, name_filters: list[s
         dialog.setHistory([])
         dialog.deleteLater()
         forget_file_dialog_state()
+
+
+def choose_file_to_save(parent: QWidget | None, title: str, suggested_name: str, name_filters: list[str]) -> Path | None:
+    """A save chooser with the same no-trace rules; starts in the home folder with a suggested name."""
+    dialog = QFileDialog(parent, title)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setNameFilters(name_filters)
+    dialog.setHistory([])
+    dialog.setDirectory(str(Path.home()))
+    dialog.selectFile(suggested_name)
+    try:
+        if dialog.exec() != QFileDialog.DialogCode.Accepted:
+            return None
+        files = dialog.selectedFiles()
+        return Path(files[0]) if files else None
+    finally:
+        dialog.setHistory([])
+        dialog.deleteLater()
+        forget_file_dialog_state()
