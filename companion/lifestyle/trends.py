@@ -18,6 +18,7 @@ from companion import RESOURCES
 RANGES_FILE = RESOURCES / "knowledge" / "lifestyle" / "ranges.json"
 
 DAY_SPAN_MAX = 92  # up to about three months, one point a day
+MIN_ALL_DAYS = 30  # "All" shows at least this many days
 WEEK_SPAN_MAX = 2 * 366  # up to two years, one point a week; longer spans, one a month
 
 
@@ -138,7 +139,9 @@ def bucket_end(start: date, resolution: Resolution) -> date:
 
 
 def local_day(at: datetime, tz: tzinfo | None) -> date:
-    return at.astimezone(tz).date()
+    """The reading's day: in ``tz`` if given, else in the UTC offset its source gave (the
+    person's own day where it was measured, DESIGN §5)."""
+    return at.astimezone(tz).date() if tz is not None else at.date()
 
 
 def day_values(readings: Iterable[Reading], measure: Measure, tz: tzinfo | None = None) -> dict[date, tuple[float, int]]:
@@ -359,7 +362,8 @@ def build(data: TrendInput, start: date | None = None, end: date | None = None) 
     today = data.today or date.today()
     first, last = data.first_day, data.last_day
     end = end or max(last or today, today)
-    start = start or first or end - timedelta(days=30)
+    if start is None:  # everything, but never less than a month: one day's points on an hour axis say little
+        start = min(first or end, end - timedelta(days=MIN_ALL_DAYS))
     if start > end:
         start, end = end, start
     resolution = choose_resolution(start, end)

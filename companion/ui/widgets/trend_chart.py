@@ -190,7 +190,7 @@ class TrendChart(QWidget):
 
         self.span_group = QButtonGroup(self)
         spans = QHBoxLayout()
-        spans.addWidget(QLabel("Show:"))
+        spans.addWidget(QLabel("Period:"))
         for index, (label, _days) in enumerate(SPANS):
             button = QPushButton(label)
             button.setCheckable(True)
