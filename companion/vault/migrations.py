@@ -153,8 +153,9 @@ def _v3(conn: GuardedConnection) -> None:
             UNIQUE (source, type, source_id)
         ) STRICT"""
     )
+    # Queries over all types use this index too (type IN (…) AND start_utc range); a second
+    # index on start_utc alone made imports ~30 % slower for no query that needs it.
     conn.execute("CREATE INDEX observation_type_time ON observation (type, start_utc)")
-    conn.execute("CREATE INDEX observation_time ON observation (start_utc)")
     conn.execute("CREATE INDEX observation_batch ON observation (batch) WHERE batch IS NOT NULL")
     # A goal's value is in the type's canonical unit; the unit it was set in is kept for display.
     conn.execute(

@@ -1,0 +1,104 @@
+"""Checks one observation before it is stored: type, unit, plausible value, a real time.
+
+A record that fails is not an error of the whole import: it is skipped and counted under one of
+the reasons below (issue 5, "Bad input"). The reasons are shown to people as they are.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from companion.lifestyle import units
+from companion.lifestyle.records import RawRecord
+from companion.lifestyle.types import ObservationType, Registry
+
+UNKNOWN_TYPE = "unknown type"
+UNKNOWN_UNIT = "unknown unit"
+NOT_A_NUMBER = "not a number"
+IMPOSSIBLE_VALUE = "impossible value"
+NO_TIME_ZONE = "time without a time zone"
+IN_FUTURE = "time in the future"
+BEFORE_BIRTH = "time before birth"
+END_BEFORE_START = "end before start"
+CODED_TYPE = "needs an answer, not a number"
+NO_SOURCE_ID = "no source id"
+
+FUTURE_GRACE = timedelta(minutes=10)  # a watch's clock a few minutes ahead is not a future reading
+EARLIEST = date(1900, 1, 1)  # profiles cannot be born earlier (vault.session.validate_birth_date)
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_MISSING: Any = object()
+
+
+# The stored form of a record that passed, in column order of store._INSERT:
+# (type, loinc, value, value_code, entered_value, unit, start_utc, end_utc, utc_offset, source,
+#  source_id, batch, created_at). A plain tuple: a million records pass through here.
+Row = tuple[Any, ...]
+
+
+def utc_text(moment: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ``: fixed width, so text order is time order."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")[:19] + "Z"
+
+
+class Checker:
+    """Validates records against one registry, one birth date and one "now"; caches unit factors."""
+
+    def __init__(self, registry: Registry, birth_date: date | None, now: datetime) -> None:
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        self.registry = registry
+        self.earliest = max(birth_date or EARLIEST, EARLIEST)
+        self.latest = now + FUTURE_GRACE
+        self._factors: dict[tuple[str, str], tuple[float, float] | None] = {}
+        self._types = {t.name: t for t in registry}
+
+    def factor(self, otype: ObservationType, unit: str) -> tuple[float, float] | None:
+        key = (otype.name, unit)
+        if key not in self._factors:
+            try:
+                self._factors[key] = units.factor(otype, unit)
+            except units.UnknownUnit:
+                self._factors[key] = None
+        return self._factors[key]
+
+    def when(self, start: datetime, end: datetime | None) -> str | tuple[str, str | None, int]:
+        """``(start_utc, end_utc, utc_offset)`` or the reason the times are refused."""
+        offset = start.utcoffset() if isinstance(start, datetime) else None
+        if offset is None or (end is not None and (not isinstance(end, datetime) or end.utcoffset() is None)):
+            return NO_TIME_ZONE
+        if start > self.latest or (end is not None and end > self.latest):
+            return IN_FUTURE
+        # The person's own calendar day at that moment, against their birth date.
+        if start.date() < self.earliest:
+            return BEFORE_BIRTH
+        if end is not None and end < start:
+            return END_BEFORE_START
+        return utc_text(start), None if end is None else utc_text(end), int(offset.total_seconds() // 60)
+
+    def check(self, record: RawRecord, batch: int | None = None, created: str = "") -> Row | str:
+        """The row to store for ``record``, or the reason it is refused."""
+        otype = self._types.get(record.kind)
+        if otype is None:
+            return UNKNOWN_TYPE
+        if otype.coded:
+            return CODED_TYPE
+        value = record.value
+        if not units.is_number(value):
+            return NOT_A_NUMBER
+        unit = record.unit if isinstance(record.unit, str) else ""
+        factor = self._factors.get((otype.name, unit), _MISSING)
+        if factor is _MISSING:
+            factor = self.factor(otype, unit)
+        if factor is None:
+            return UNKNOWN_UNIT
+        canonical = factor[0] * value + factor[1]
+        span = otype.range
+        if span is None or not span.min <= canonical <= span.max:
+            return IMPOSSIBLE_VALUE
+        times = self.when(record.start, record.end)
+        if isinstance(times, str):
+            return times
+        if not record.source_id or not isinstance(record.source_id, str):
+            return NO_SOURCE_ID
+        return (otype.name, otype.loinc, canonical, None, float(value), unit, times[0], times[1], times[2],
+                record.source, record.source_id, batch, created)  # fmt: skip
