@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from datetime import datetime
 from typing import TYPE_CHECKING, NoReturn
 
 from companion import __version__
@@ -21,6 +22,7 @@ from companion.vault.secrets_input import Secret
 from companion.vault.store import ProfileStore
 
 if TYPE_CHECKING:
+    from companion.lifestyle.store import Observation
     from companion.pgx import GeneResult
 
 MAX_SECRET_BYTES = 64 * 1024
@@ -380,6 +382,97 @@ def cmd_genotype(store: ProfileStore, args: argparse.Namespace, secrets: SecretR
     return 0
 
 
+# ---- lifestyle verbs -----------------------------------------------------------------------
+
+BLOOD_PRESSURE_WORDS = ("blood_pressure", "bp")
+
+
+def _moment(text: str, what: str) -> datetime:
+    """An ISO 8601 date or date-time from the command line; without an offset it is local time."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{what} must be a date or date-time like 2024-05-01 or 2024-05-01T08:30") from None
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+def _number_text(value: float) -> str:
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}".removesuffix(".0")
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _describe_observation(obs: Observation) -> str:
+    when = obs.start.strftime("%Y-%m-%d %H:%M")
+    from companion.lifestyle.types import get as get_type
+
+    label = get_type(obs.type).label
+    if obs.answer is not None:
+        shown = get_type(obs.type).answer(obs.answer).display
+    else:
+        shown = f"{_number_text(obs.value or 0.0)} {obs.unit}"
+        if obs.entered_unit and obs.entered_unit.lower() != (obs.unit or "").lower() and obs.entered_value is not None:
+            shown += f" ({_number_text(obs.entered_value)} {obs.entered_unit})"
+    return f"{when}  {label}: {shown}  [{obs.source}]"
+
+
+def cmd_log_types(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    from companion.lifestyle.types import registry
+
+    kinds = list(registry())
+    if args.json:
+        _print_json([t.to_json() for t in kinds])
+        return 0
+    for t in kinds:
+        units = ", ".join(a.key for a in t.answers) if t.coded else ", ".join(t.accepted_units()[:5])
+        print(f"{t.name:<20} {t.loinc or '(no LOINC code)':<9} {t.label} [{units}]")
+    return 0
+
+
+def cmd_log_add(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    from companion.lifestyle import store as observations
+
+    at = _moment(args.at, "--at") if args.at else None
+    secret = secrets.unlock_secret(args)
+    with store.unlock(args.profile, secret) as session:
+        if args.type.strip().lower() in BLOOD_PRESSURE_WORDS:
+            parts = args.value.split("/")
+            try:
+                systolic, diastolic = (float(p.replace(",", ".")) for p in parts)
+            except ValueError:
+                raise UsageError("a blood pressure is written systolic/diastolic, like 128/82") from None
+            saved = list(observations.add_blood_pressure(session, systolic, diastolic, args.unit or "mmHg", at))
+        else:
+            saved = [observations.add(session, args.type, args.value, args.unit, at)]
+    if args.json:
+        _print_json([obs.to_json() for obs in saved])
+    else:
+        for obs in saved:
+            print(f"Saved {_describe_observation(obs)}")
+    return 0
+
+
+def cmd_logs(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    from companion.lifestyle import store as observations
+    from companion.lifestyle.types import registry
+
+    kinds = [registry().resolve(args.type).name] if args.type else None
+    since = _moment(args.since, "--since") if args.since else None
+    secret = secrets.unlock_secret(args)
+    with store.unlock(args.profile, secret) as session:
+        found = observations.observations(session, types=kinds, since=since)
+    if args.json:
+        _print_json([obs.to_json() for obs in found])
+    elif not found:
+        print("No entries.")
+    else:
+        for obs in found:
+            print(_describe_observation(obs))
+    return 0
+
+
 # ---- parser --------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -471,6 +564,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_secret_options(genes)
     genes.add_argument("--json", action="store_true")
     genes.set_defaults(handler=cmd_pgx_genes)
+
+    log = verbs.add_parser("log", help="lifestyle and vitals: the types, and adding an entry")
+    log_verbs = log.add_subparsers(dest="action", required=True, parser_class=OneLineParser)
+    log_types = log_verbs.add_parser("types", help="list the observation types (short name, LOINC code, units)")
+    log_types.add_argument("--json", action="store_true")
+    log_types.set_defaults(handler=cmd_log_types)
+    log_add = log_verbs.add_parser(
+        "add", help="add an entry: TYPE VALUE UNIT, e.g. 'weight 72.5 kg', 'blood_pressure 128/82 mmHg', 'smoking_status never'"
+    )
+    log_add.add_argument("type", metavar="TYPE", help="a short name from 'companion log types', or a LOINC code")
+    log_add.add_argument("value", metavar="VALUE")
+    log_add.add_argument("unit", metavar="UNIT", nargs="?", help="the unit of VALUE (default: the type's own unit)")
+    log_add.add_argument("--at", metavar="DATETIME", help="when, ISO 8601 (default: now; no offset means local time)")
+    log_add.add_argument("--profile", required=True, metavar="NAME")
+    _add_secret_options(log_add)
+    log_add.add_argument("--json", action="store_true")
+    log_add.set_defaults(handler=cmd_log_add)
+
+    logs = verbs.add_parser("logs", help="list lifestyle and vitals entries")
+    logs.add_argument("--profile", required=True, metavar="NAME")
+    logs.add_argument("--since", metavar="DATE", help="only entries from then on (ISO 8601 date or date-time)")
+    logs.add_argument("--type", metavar="TYPE", help="only this type (short name or LOINC code)")
+    _add_secret_options(logs)
+    logs.add_argument("--json", action="store_true")
+    logs.set_defaults(handler=cmd_logs)
     return parser
 
 

@@ -47,7 +47,12 @@ class InvalidObservation(CompanionError):
     def __init__(self, otype: ObservationType | None, reason: str) -> None:
         self.reason = reason
         what = otype.label.lower() if otype else "this entry"
-        super().__init__(f"{what} not saved: {reason}")
+        hint = ""
+        if otype is not None and reason == validate.IMPOSSIBLE_VALUE and otype.range is not None:
+            hint = f" (it must be between {otype.range.min:g} and {otype.range.max:g} {otype.unit})"
+        elif otype is not None and reason == validate.UNKNOWN_UNIT:
+            hint = f" (use {', '.join(otype.accepted_units()[:6])})"
+        super().__init__(f"{what} not saved: {reason}{hint}")
 
 
 class ImportCancelled(CompanionError):
@@ -227,7 +232,7 @@ def _typed_row(session: Any, otype: ObservationType, value: float | str, unit: s
             value = float(value.strip().replace(",", "."))
         except ValueError:
             raise InvalidObservation(otype, validate.NOT_A_NUMBER) from None
-    record = RawRecord(otype.name, value, unit or "", at, end, source, source_id or uuid.uuid4().hex)
+    record = RawRecord(otype.name, value, unit or otype.unit or "", at, end, source, source_id or uuid.uuid4().hex)
     checked = checker.check(record, None, keyslots.now_iso())
     if isinstance(checked, str):
         raise InvalidObservation(otype, checked)

@@ -74,6 +74,7 @@ class ObservationType:
     unit: str | None  # canonical unit as shown ("kg", "mmHg", "mg/dL"); None for coded types
     ucum: str | None  # the canonical unit in UCUM ("mm[Hg]", "{steps}")
     units: Mapping[str, str]  # accepted spelling (lower case) → pint expression
+    spellings: tuple[str, ...]  # the accepted spellings as written in the types file, for people
     affine_units: Mapping[str, AffineUnit]
     molar_mass: float | None  # g/mol, for mg/dL ↔ mmol/L
     range: Range | None
@@ -88,8 +89,8 @@ class ObservationType:
     def accepted_units(self) -> list[str]:
         """The unit spellings accepted on entry, canonical first (for help texts and the UI)."""
         seen = [self.unit] if self.unit else []
-        for spelling in [*self.units, *self.affine_units]:
-            if spelling != (self.unit or "").lower() and not spelling.startswith(("[", "{")):
+        for spelling in self.spellings:
+            if spelling.lower() != (self.unit or "").lower() and not spelling.startswith(("[", "{")):
                 seen.append(spelling)
         return seen
 
@@ -177,6 +178,7 @@ def _type(raw: Mapping[str, Any]) -> ObservationType:
         unit=raw.get("unit"),
         ucum=raw.get("ucum"),
         units={str(k).lower(): str(v) for k, v in raw.get("units", {}).items()},
+        spellings=tuple(str(k) for k in [*raw.get("units", {}), *raw.get("affine_units", {})]),
         affine_units={
             str(k).lower(): AffineUnit(float(v["scale"]), float(v["offset"]), str(v["source"]))
             for k, v in raw.get("affine_units", {}).items()
