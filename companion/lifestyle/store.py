@@ -91,7 +91,7 @@ class Observation:
         return {
             "type": self.type,
             "loinc": self.loinc,
-            "value": self.answer if self.answer is not None else self.value,
+            "value": self.answer if self.answer is not None else None if self.value is None else round(self.value, 6),
             "unit": self.unit,
             "at": self.start.isoformat(),
             "source": self.source,
