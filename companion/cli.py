@@ -10,8 +10,8 @@ import json
 import re
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from companion import __version__

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from companion.errors import CompanionError
@@ -81,10 +81,10 @@ def daily(session: Any, kind: str, since: date | None = None, until: date | None
     params: list[Any] = [otype.name]
     if since is not None:
         sql += " AND start_utc >= ?"
-        params.append(validate.utc_text(datetime.combine(since, time(), timezone.utc) - _MARGIN))
+        params.append(validate.utc_text(datetime.combine(since, time(), UTC) - _MARGIN))
     if until is not None:
         sql += " AND start_utc < ?"
-        params.append(validate.utc_text(datetime.combine(until, time(), timezone.utc) + _MARGIN))
+        params.append(validate.utc_text(datetime.combine(until, time(), UTC) + _MARGIN))
     sql += " GROUP BY day ORDER BY day"
     days = []
     for day_text, total, count, low, high in session.connection.execute(sql, tuple(params)).fetchall():

@@ -39,7 +39,7 @@ def ureg() -> pint.UnitRegistry:
         if _registry is None:
             import pint
 
-            registry = pint.UnitRegistry(cache_folder=None)
+            registry: pint.UnitRegistry = pint.UnitRegistry(cache_folder=None)
             for line in _EXTRA_UNITS:
                 registry.define(line)
             _registry = registry

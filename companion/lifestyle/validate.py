@@ -5,7 +5,7 @@ the reasons below (issue 5, "Bad input"). The reasons are shown to people as the
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from companion.lifestyle import units
@@ -37,7 +37,7 @@ Row = tuple[Any, ...]
 
 def utc_text(moment: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SSZ``: fixed width, so text order is time order."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")[:19] + "Z"
+    return moment.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"
 
 
 class Checker:

@@ -1,13 +1,13 @@
 """Fixtures of the lifestyle tests: Alice (born 1980-02-03), unlocked, and a fixed clock."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from tests.unit.vaultkit import make_profile, unlock
 
-NOW = datetime(2024, 6, 15, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 15, 12, 0, tzinfo=UTC)
 CEST = timezone(timedelta(hours=2))
 
 

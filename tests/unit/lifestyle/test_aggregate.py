@@ -1,7 +1,7 @@
 """Day, week and month aggregation by local day and by each type's rule; goals and their progress."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -82,10 +82,10 @@ def test_the_period_is_chosen_by_span():
 )  # fmt: skip
 def test_every_period_holds_the_same_total(session, readings):
     session.connection.execute("DELETE FROM observation")
-    base = datetime(2023, 6, 1, tzinfo=timezone.utc)
+    base = datetime(2023, 6, 1, tzinfo=UTC)
     records = [
         RawRecord("steps", steps, "count", (base + timedelta(hours=hour)).astimezone(timezone(timedelta(hours=tz))),
-                  None, "CSV", f"r{i}")  # fmt: skip
+                  None, "CSV", f"r{i}")
         for i, (hour, steps, tz) in enumerate(readings)
     ]
     store.add_many(session, records, now=NOW)

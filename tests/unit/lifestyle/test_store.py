@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -82,7 +82,7 @@ def test_typed_entries_by_loinc_code_default_unit_and_text_values(session):
         ("weight", 70, "furlong", MORNING, validate.UNKNOWN_UNIT),
         ("weight", "seventy", "kg", MORNING, validate.NOT_A_NUMBER),
         ("weight", 70, "kg", NOW + timedelta(days=1), validate.IN_FUTURE),
-        ("weight", 70, "kg", datetime(1979, 12, 31, 12, tzinfo=timezone.utc), validate.BEFORE_BIRTH),
+        ("weight", 70, "kg", datetime(1979, 12, 31, 12, tzinfo=UTC), validate.BEFORE_BIRTH),
     ],
 )
 def test_impossible_typed_entries_are_refused_with_the_reason(session, kind, value, unit, at, reason):
