@@ -37,7 +37,9 @@ class Bucket:
 
 
 @dataclass(frozen=True)
-class _Day:
+class Day:
+    """One local day of a type: the sum, number, lowest and highest of its values (canonical unit)."""
+
     day: date
     total: float
     count: int
@@ -69,7 +71,7 @@ def period_for_span(first: date, last: date) -> str:
     return "day" if span <= 92 else "week" if span <= 732 else "month"
 
 
-def daily(session: Any, kind: str, since: date | None = None, until: date | None = None) -> list[_Day]:
+def daily(session: Any, kind: str, since: date | None = None, until: date | None = None) -> list[Day]:
     """Per local day: total, count, min, max of ``kind``'s values (canonical unit), ``since <= day < until``."""
     otype = types_.get(kind)
     if otype.coded:
@@ -90,13 +92,13 @@ def daily(session: Any, kind: str, since: date | None = None, until: date | None
     for day_text, total, count, low, high in session.connection.execute(sql, tuple(params)).fetchall():
         day = date.fromisoformat(day_text)
         if (since is None or day >= since) and (until is None or day < until):
-            days.append(_Day(day, float(total), int(count), float(low), float(high)))
+            days.append(Day(day, float(total), int(count), float(low), float(high)))
     return days
 
 
-def _fold(days: Iterable[_Day], period: str, rule: str) -> list[Bucket]:
+def _fold(days: Iterable[Day], period: str, rule: str) -> list[Bucket]:
     buckets: list[Bucket] = []
-    group: list[_Day] = []
+    group: list[Day] = []
 
     def close() -> None:
         start = period_start(group[0].day, period)
