@@ -9,8 +9,7 @@ from typing import Any
 
 from companion.lifestyle import today_messages as words
 from companion.lifestyle import types as types_
-from companion.lifestyle.trends import MEASURES, Person, Reading, format_value, load_ranges
-from companion.lifestyle.trends import day_values as day_values_of
+from companion.lifestyle.trends import MEASURES, Person, format_value, load_ranges
 
 DayValues = Mapping[date, tuple[float, int]]  # day -> (value, readings), as trends.day_values
 RECENT_DAYS = 7
@@ -256,31 +255,31 @@ def latest_values(found: Mapping[str, Any]) -> list[Latest]:
 
 
 def load_today(session: Any, now: datetime) -> TodayData:
-    """Everything the Today page shows, from one read of the vault."""
-    from companion.lifestyle import store  # the vault layer stays out of the pure helpers above
+    """Everything the Today page shows, from one read of the vault (days grouped by the database)."""
+    from companion.lifestyle import aggregate, goals, store  # the vault layer stays out of the pure helpers above
 
     today = now.date()
-    kinds = [k for k in MEASURES if types_.registry().get(k) is not None]
-    day_values: dict[str, dict[date, tuple[float, int]]] = {k: {} for k in kinds}
-    readings: dict[str, list[Reading]] = {k: [] for k in kinds}
-    for obs in store.observations(session, types=kinds):
-        if obs.value is not None:
-            readings[obs.type].append(Reading(obs.type, obs.start, obs.value))
-    for kind, rows in readings.items():
-        day_values[kind] = day_values_of(rows, MEASURES[kind])
-    goal_rows = getattr(store, "goals", None)
-    goals = tuple(Goal.of(row) for row in goal_rows(session)) if goal_rows else ()
+    day_values: dict[str, dict[date, tuple[float, int]]] = {}
+    for kind, measure in MEASURES.items():
+        if types_.registry().get(kind) is None:
+            continue
+        days = aggregate.daily(session, kind)
+        if measure.daily == "sum":
+            day_values[kind] = {d.day: (d.total, d.count) for d in days}
+        else:
+            day_values[kind] = {d.day: (d.total / d.count, d.count) for d in days}
+    current = tuple(Goal.of(row) for row in goals.goals(session))
     found = store.latest(session)
     height = found.get("height")
     person = Person(age_on(session.profile().birth_date, today), height.value / 100 if height and height.value else None)
-    anything = bool(found) or bool(store.observations(session, limit=1))
+    anything = bool(found)  # latest() looks at every type
     return TodayData(
         today,
         tuple(latest_values(found)),
         day_values,
-        goals,
-        tuple(goal_progress(goals, day_values, today)),
-        tuple(attention(day_values, goals, today)),
+        current,
+        tuple(goal_progress(current, day_values, today)),
+        tuple(attention(day_values, current, today)),
         person,
         anything,
     )

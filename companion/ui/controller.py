@@ -134,10 +134,20 @@ class AppController(QObject):
         from companion.ui.pages.medicines_page import MedicinesPage
         from companion.ui.pages.overview import OverviewPage
         from companion.ui.pages.settings_page import SettingsPage
+        from companion.ui.pages.measurements_page import MeasurementsPage
+        from companion.ui.pages.today_page import TodayPage, local_now
+        from companion.ui.undo import UndoStack
 
         session = self.session
         assert session is not None
         window = MainWindow(session.nickname, session.read_only, self.settings)
+        undo = UndoStack()  # one for both pages that change measurements; emptied on lock
+        today_page = TodayPage(session, self.tasks, undo, local_now)
+        measurements_page = MeasurementsPage(session, self.tasks, undo, local_now)
+        today_page.observations_did_change.connect(measurements_page.refresh)
+        measurements_page.observations_did_change.connect(today_page.refresh)
+        window.add_page(today_page)  # first: the home page after unlock
+        window.add_page(measurements_page)
         window.add_page(OverviewPage(session))
         genome_page = GenomePage(session, self.tasks)
         medicines_page = MedicinesPage(session, self.tasks, show_genome=lambda: window.show_page(GenomePage.title))
