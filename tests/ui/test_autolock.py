@@ -18,7 +18,7 @@ def test_idle_lock_procedure(qtbot, app_services, store, clock):
     controller, _ = app_services
     session = open_profile(qtbot, controller, store)
     main = controller.main_window
-    overview = main.pages[0]
+    overview = main.page("Overview")  # Today is the first page; Overview comes after it
     assert overview.name_value.text() == "Anna Example"
     ring = session._ring()
     order: list[str] = []

@@ -83,7 +83,7 @@ def test_full_profile_flow(qtbot, app_services, store, monkeypatch):
     controller.start()
     code = onboard(qtbot, controller)
     main = controller.main_window
-    overview = main.pages[0]
+    overview = main.page("Overview")  # Today is the first page; Overview comes after it
     assert overview.name_value.text() == "Anna"
     assert overview.sex_value.text() == "female"
     save_screenshot(main, "main-overview")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from companion.errors import CompanionError
 from companion.lifestyle import store
@@ -37,8 +37,10 @@ from companion.ui.tasks import CancelToken, Task, TaskRunner
 from companion.ui.undo import UndoStack
 from companion.ui.widgets.quick_entry import EntryForm, QuickEntryBar
 from companion.ui.widgets.text import heading, paragraph
-from companion.ui.widgets.trend_chart import TrendChart
 from companion.vault.session import VaultSession
+
+if TYPE_CHECKING:
+    from companion.ui.widgets.trend_chart import TrendChart
 
 
 def local_now() -> datetime:
@@ -125,7 +127,10 @@ class TodayPage(QWidget):
         for spec in CHARTS.values():
             self.measure_box.addItem(spec.title, spec.key)
         self.measure_box.currentIndexChanged.connect(self.show_chart)
-        self.chart = TrendChart()
+        # Made when the first data arrives: matplotlib takes ~0.4 s to import, done by the loader's
+        # worker thread so that neither unlock nor the first paint waits for it.
+        self.chart: TrendChart | None = None
+        self.chart_holder = QVBoxLayout()
         self.chart_summary = paragraph("")
         self.chart_summary.setAccessibleName("Chart summary")
         font = self.chart_summary.font()
@@ -138,8 +143,7 @@ class TodayPage(QWidget):
         chart_layout = QVBoxLayout(self.chart_box)
         chart_layout.addLayout(chart_top)
         chart_layout.addWidget(self.chart_summary)
-        chart_layout.addWidget(self.chart, 1)
-        self.chart.setMinimumHeight(380)
+        chart_layout.addLayout(self.chart_holder, 1)
 
         self.status = paragraph("")
         self.status.setAccessibleName("Page status")
@@ -197,6 +201,8 @@ class TodayPage(QWidget):
         parent, now = self.session, self.now()
 
         def work(progress: Any, cancel: CancelToken) -> TodayData:
+            import companion.ui.widgets.trend_chart  # noqa: F401 - warms matplotlib's import here, off the UI thread
+
             worker = parent.spawn_worker()  # its own connection in this thread (DESIGN §7)
             try:
                 return load_today(worker, now)
@@ -294,6 +300,12 @@ class TodayPage(QWidget):
         data = self.data
         if data is None:
             return
+        if self.chart is None:
+            from companion.ui.widgets.trend_chart import TrendChart
+
+            self.chart = TrendChart()
+            self.chart.setMinimumHeight(380)
+            self.chart_holder.addWidget(self.chart)
         spec = CHARTS[str(self.measure_box.currentData())]
         goals = [
             GoalLine(g.type, g.value, words.goal_line_label(g))
@@ -366,7 +378,8 @@ class TodayPage(QWidget):
         self.undo_stack.clear()
         self.entry_bar.clear()
         self.entry_form.clear()
-        self.chart.clear()
+        if self.chart is not None:
+            self.chart.clear()
         self.chart_summary.clear()
         self.status.clear()
         self.status.hide()

@@ -326,7 +326,9 @@ class TrendChart(QWidget):
             return
         x0, x1 = ax.get_xlim()
         centre = (x0 + x1) / 2 if centre is None else centre
-        span = max((x1 - x0) * factor, MIN_SPAN_DAYS)
+        first, last = self.input.first_day, self.input.last_day
+        widest = max(((last - first).days if first and last else 0) * 1.2, 62.0)  # no zooming out into emptiness
+        span = min(max((x1 - x0) * factor, MIN_SPAN_DAYS), widest)
         left = centre - (centre - x0) * span / (x1 - x0)
         self._set_view(left, left + span)
 
