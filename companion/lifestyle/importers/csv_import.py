@@ -17,26 +17,28 @@ rejected with a reason, never raised.
 """
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 
 from companion.lifestyle.importers import common
 from companion.lifestyle.importers.common import CancelToken, Problems, Progress, Ticker, record_id
+from companion.lifestyle.importers.csv_sniff import (
+    date_order,
+    has_ambiguous,
+    open_table,
+    parse_when,
+    rows_of,
+    sniff_header,
+)
 from companion.lifestyle.importers.errors import HealthImportError
 from companion.lifestyle.records import RawRecord
 
 SOURCE = "CSV"
-SNIFF = 64 * 1024
 PREVIEW_ROWS = 20
 SCAN_ROWS = 5000
-MAX_FIELD = 128 * 1024
-DELIMITERS = (",", ";", "\t", "|")
 
 KINDS = (
     "weight", "height", "waist", "systolic_bp", "diastolic_bp", "heart_rate", "resting_heart_rate", "steps",
@@ -63,13 +65,6 @@ KIND_NAMES: dict[str, str] = {k.replace("_", " "): k for k in KINDS} | {
 }
 
 _HEADER_UNIT = re.compile(r"\(([^()]{1,20})\)\s*$")
-_NUMERIC_DATE = re.compile(
-    r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([AaPp]\.?[Mm]\.?)?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
-)
-_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                            "nov", "dec"))}
-
 Column = str | int
 AMBIGUOUS_DATES = ("has dates such as 03/04 that could be day-first or month-first; "
                    "choose the date order in the column mapping")
@@ -124,129 +119,13 @@ class CsvMapping:
     encoding: str | None = None
 
 
-# -- sniffing -----------------------------------------------------------------------------------------
-def _sniff_encoding(head: bytes) -> str:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        head.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
-
-
-def _sniff_delimiter(lines: list[str]) -> str:
-    best, best_score = ",", -1.0
-    for delim in DELIMITERS:
-        counts = [len(row) for row in csv.reader(lines, delimiter=delim) if row]
-        if not counts or max(counts) < 2:
-            continue
-        common_count = max(set(counts), key=counts.count)
-        consistency = counts.count(common_count) / len(counts)
-        score = consistency * 10 + min(common_count, 10) / 10
-        if score > best_score:
-            best, best_score = delim, score
-    return best
-
-
-def _looks_numeric(cell: str) -> bool:
-    try:
-        common.parse_number(cell)
-        return True
-    except ValueError:
-        return _NUMERIC_DATE.match(cell.strip()) is not None
-
-
-def _sniff_header(rows: list[list[str]]) -> bool:
-    if len(rows) < 2:
-        return bool(rows) and not any(_looks_numeric(c) for c in rows[0] if c.strip())
-    first_numeric = sum(_looks_numeric(c) for c in rows[0] if c.strip())
-    later_numeric = max(sum(_looks_numeric(c) for c in row if c.strip()) for row in rows[1:])
-    return first_numeric < later_numeric or first_numeric == 0
-
-
-def _date_order(texts: list[str]) -> bool | None:
-    """True for day-first, False for month-first, None when no date tells."""
-    for text in texts:
-        match = _NUMERIC_DATE.match(text.strip())
-        if not match or len(match.group(1)) == 4:
-            continue
-        a, b = int(match.group(1)), int(match.group(2))
-        if a > 12 >= b:
-            return True
-        if b > 12 >= a:
-            return False
-    return None
-
-
-def _has_ambiguous(texts: list[str]) -> bool:
-    for text in texts:
-        match = _NUMERIC_DATE.match(text.strip())
-        if match and len(match.group(1)) != 4:
-            return True
-    return False
-
-
-@dataclass
-class _Opened:
-    raw: io.BufferedReader
-    text: io.TextIOWrapper
-    encoding: str
-    delimiter: str
-    size: int
-
-
-def _open(path: Path, file_name: str, encoding: str | None, delimiter: str | None) -> _Opened:
-    try:
-        size = path.stat().st_size
-        raw = open(path, "rb")  # noqa: SIM115 - wrapped and closed by the caller
-    except OSError:
-        raise HealthImportError(file_name, "cannot be read (missing, a folder, or permission denied)") from None
-    head = raw.read(SNIFF)
-    raw.seek(0)
-    if not head.strip():
-        raw.close()
-        raise HealthImportError(file_name, "is empty")
-    enc = encoding or _sniff_encoding(head)
-    if b"\x00" in head and not enc.startswith("utf-16"):
-        raw.close()
-        raise HealthImportError(file_name, "is not a text table (it holds binary data)")
-    text = io.TextIOWrapper(raw, encoding=enc, errors="replace", newline="")
-    if delimiter is None:
-        sample = head.decode(enc if enc != "utf-16" else "utf-16", errors="replace")
-        lines = [line for line in sample.splitlines()[:50] if line.strip()]
-        if len(lines) > 1 and len(head) == SNIFF:
-            lines = lines[:-1]  # the last line of the sample may be cut
-        delimiter = _sniff_delimiter(lines)
-    return _Opened(raw, text, enc, delimiter, size)
-
-
-def _rows(opened: _Opened, file_name: str) -> Iterator[list[str]]:
-    csv.field_size_limit(MAX_FIELD)
-    reader = csv.reader(opened.text, delimiter=opened.delimiter)
-    try:
-        for row in reader:
-            yield [cell.replace("\x00", "") for cell in row]
-    except csv.Error:
-        raise HealthImportError(
-            file_name, f"has a cell longer than {MAX_FIELD >> 10} KB or broken quoting", reader.line_num
-        ) from None
-
-
 def preview(path: str | Path, rows: int = PREVIEW_ROWS) -> CsvPreview:
     """Headers and the first ``rows`` rows, with what was sniffed and a suggested mapping."""
     path = Path(path)
-    opened = _open(path, path.name, None, None)
+    opened = open_table(path, path.name, None, None)
     try:
         sample: list[list[str]] = []
-        for row in _rows(opened, path.name):
+        for row in rows_of(opened, path.name):
             if any(c.strip() for c in row):
                 sample.append(row)
             if len(sample) > max(rows, 200):
@@ -255,13 +134,13 @@ def preview(path: str | Path, rows: int = PREVIEW_ROWS) -> CsvPreview:
         opened.text.close()
     if not sample:
         raise HealthImportError(path.name, "is empty")
-    has_header = _sniff_header(sample[:rows + 1])
+    has_header = sniff_header(sample[:rows + 1])
     width = max(len(r) for r in sample)
     headers = [h.strip() for h in sample[0]] if has_header else [f"Column {i + 1}" for i in range(width)]
     body = sample[1:] if has_header else sample
     suggested = _suggest(headers, body) if has_header else None
     date_idx = _index(headers, suggested.date_column) if suggested else 0
-    day_first = _date_order([r[date_idx] for r in body if len(r) > date_idx])
+    day_first = date_order([r[date_idx] for r in body if len(r) > date_idx])
     return CsvPreview(headers, body[:rows], opened.delimiter, opened.encoding, has_header, day_first, suggested)
 
 
@@ -293,77 +172,6 @@ def _index(headers: list[str], column: Column) -> int:
         if column.strip().lower() in lowered:
             return lowered.index(column.strip().lower())
         raise
-
-
-def parse_when(text: str, *, date_format: str | None, day_first: bool | None, assume_tz: tzinfo | None,
-               time_text: str | None = None) -> datetime:
-    """A table's date (and optional time) cell → an aware datetime; raises ValueError."""
-    s = text.strip()
-    if time_text:
-        s = f"{s} {time_text.strip()}"
-    if not s:
-        raise ValueError("empty")
-    if date_format:
-        moment = datetime.strptime(s, date_format)
-    else:
-        try:
-            moment = datetime.fromisoformat(s[:-1] + "+00:00" if s.endswith("Z") else s)
-        except ValueError:
-            moment = _numeric_date(s, day_first)
-    if moment.tzinfo is None:
-        moment = common.attach_zone(moment, assume_tz)
-    return moment
-
-
-def _numeric_date(s: str, day_first: bool | None) -> datetime:
-    match = _NUMERIC_DATE.match(s)
-    if match is None:
-        return _named_month_date(s)
-    a, b, c, hh, mm, ss, ampm, zone = match.groups()
-    if len(a) == 4:
-        year, month, day = int(a), int(b), int(c)
-    else:
-        if day_first is None:
-            if int(a) > 12 >= int(b):
-                day_first = True
-            elif int(b) > 12 >= int(a):
-                day_first = False
-            else:
-                raise ValueError("ambiguous")
-        day, month = (int(a), int(b)) if day_first else (int(b), int(a))
-        year = int(c)
-        if len(c) == 2:
-            year += 2000 if year < 70 else 1900
-    hour = int(hh or 0)
-    if ampm:
-        pm = ampm[0] in "Pp"
-        if not 1 <= hour <= 12:
-            raise ValueError("hour")
-        hour = hour % 12 + (12 if pm else 0)
-    moment = datetime(year, month, day, hour, int(mm or 0), int(ss or 0))
-    if zone:
-        iso = zone if zone == "Z" else (zone if ":" in zone else f"{zone[:3]}:{zone[3:]}")
-        moment = datetime.fromisoformat(moment.isoformat() + ("+00:00" if iso == "Z" else iso))
-    return moment
-
-
-def _named_month_date(s: str) -> datetime:
-    """``25 Apr 2026``, ``Apr 25, 2026`` and the same with a time."""
-    parts = re.split(r"[\s,]+", s.strip())
-    if len(parts) < 3:
-        raise ValueError(s)
-    a, b, c = parts[:3]
-    if a[:3].lower() in _MONTHS:
-        month, day, year = _MONTHS[a[:3].lower()], int(b), int(c)
-    elif b[:3].lower() in _MONTHS:
-        day, month, year = int(a), _MONTHS[b[:3].lower()], int(c)
-    else:
-        raise ValueError(s)
-    moment = datetime(year, month, day)
-    if len(parts) > 3:
-        clock = datetime.strptime(parts[3], "%H:%M:%S" if parts[3].count(":") == 2 else "%H:%M").time()
-        moment = datetime.combine(moment.date(), clock)
-    return moment
 
 
 class _Plan:
@@ -432,11 +240,11 @@ def read(path: str | Path, mapping: CsvMapping, *, problems: Problems | None = N
     problems = problems if problems is not None else Problems()
     day_first = mapping.day_first
     if day_first is None and mapping.date_format is None:
-        day_first = _scan_date_order(path, mapping)
-    opened = _open(path, file_name, mapping.encoding, mapping.delimiter)
+        day_first = _scandate_order(path, mapping)
+    opened = open_table(path, file_name, mapping.encoding, mapping.delimiter)
     ticker = Ticker(file_name, opened.size, progress, cancel)
     try:
-        rows = _rows(opened, file_name)
+        rows = rows_of(opened, file_name)
         first = next(rows, None)
         if first is None:
             raise HealthImportError(file_name, "is empty")
@@ -511,11 +319,11 @@ def _row_records(row: list[str], line: int, plan: _Plan, mapping: CsvMapping, da
         yield RawRecord(kind, value, unit, start, end, SOURCE, sid)
 
 
-def _scan_date_order(path: Path, mapping: CsvMapping) -> bool | None:
+def _scandate_order(path: Path, mapping: CsvMapping) -> bool | None:
     """Day-first or month-first from the first rows; refuses a file whose dates never tell."""
-    opened = _open(path, path.name, mapping.encoding, mapping.delimiter)
+    opened = open_table(path, path.name, mapping.encoding, mapping.delimiter)
     try:
-        rows = _rows(opened, path.name)
+        rows = rows_of(opened, path.name)
         first = next(rows, None)
         if first is None:
             return None
@@ -533,7 +341,7 @@ def _scan_date_order(path: Path, mapping: CsvMapping) -> bool | None:
                 texts.append(row[date_idx])
     finally:
         opened.text.close()
-    order = _date_order(texts)
-    if order is None and _has_ambiguous(texts):
+    order = date_order(texts)
+    if order is None and has_ambiguous(texts):
         raise HealthImportError(path.name, AMBIGUOUS_DATES)
     return order

@@ -161,7 +161,7 @@ DIASTOLIC = "HKQuantityTypeIdentifierBloodPressureDiastolic"
 _BP_SHARE = 0.005  # of n_records, each a Correlation with two children (+ two top-level Records)
 
 TZ = timezone(timedelta(hours=2))
-START = datetime(2019, 1, 1, 0, 0, 0, tzinfo=TZ)
+START = datetime(2017, 1, 1, 0, 0, 0, tzinfo=TZ)  # 3000 days on, still before 2025-04
 
 
 @dataclass
@@ -263,7 +263,7 @@ def _write(out: TextIO, n_records: int, seed: int, *, dtd: bool, locale: str) ->
             summary.mapped[mapped] += count
     # blood pressure: two top-level Records per reading, then the Correlations wrapping copies
     for i in range(n_bp):
-        t = START + timedelta(days=i, hours=7, minutes=rng.randrange(60))
+        t = START + timedelta(hours=7, seconds=i * 3000 * 86400 // n_bp)
         bp_times.append((t, rng.randrange(105, 150), rng.randrange(65, 95)))
     for kind, idx in ((SYSTOLIC, 1), (DIASTOLIC, 2)):
         write("".join(f' <Record {_attrs(kind, SCALE, "mmHg", t, t, str(v[idx - 1]))}/>\n'

@@ -15,10 +15,11 @@ from companion.lifestyle.importers import (
     CsvMappingRequired,
     HealthImportError,
     Problems,
+    csv_import,
+    csv_sniff,
     preview,
     read_health_file,
 )
-from companion.lifestyle.importers import csv_import
 from tests.unit.lifestyle_import.conftest import read_all
 
 UTC = timezone.utc
@@ -231,7 +232,7 @@ def test_random_bytes_only_raise_our_errors(tmp_path: Path, data: bytes) -> None
                          day_first=True)
     try:
         shown = preview(path)
-        assert shown.delimiter in csv_import.DELIMITERS
+        assert shown.delimiter in csv_sniff.DELIMITERS
         problems = Problems()
         for record in csv_import.read(path, mapping, problems=problems, assume_tz=UTC):
             assert record.kind in csv_import.KINDS and record.start.tzinfo is not None
@@ -241,7 +242,7 @@ def test_random_bytes_only_raise_our_errors(tmp_path: Path, data: bytes) -> None
 
 def test_parse_when_forms() -> None:
     def when(text: str, **kw: object) -> datetime:
-        return csv_import.parse_when(text, date_format=None, day_first=kw.get("day_first"),  # type: ignore[arg-type]
+        return csv_sniff.parse_when(text, date_format=None, day_first=kw.get("day_first"),  # type: ignore[arg-type]
                                      assume_tz=UTC)
 
     assert when("2024-03-01") == datetime(2024, 3, 1, tzinfo=UTC)

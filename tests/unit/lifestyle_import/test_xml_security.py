@@ -92,9 +92,14 @@ def write(tmp_path: Path, text: str, name: str = "export.xml") -> Path:
     return path
 
 
-def test_billion_laughs(tmp_path: Path) -> None:
+def billion_laughs() -> str:
     lol = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
-    text = PROLOG + f"<!DOCTYPE HealthData [\n{chr(10).join(lol)}\n]>\n<HealthData>{RECORD.format(src='&lol9;')}</HealthData>"
+    dtd = "\n".join(lol)
+    return PROLOG + f"<!DOCTYPE HealthData [\n{dtd}\n]>\n<HealthData>{RECORD.format(src='&lol9;')}</HealthData>"
+
+
+def test_billion_laughs(tmp_path: Path) -> None:
+    text = billion_laughs()
     assert_refused(write(tmp_path, text), match="declares XML entities")
 
 
@@ -174,8 +179,7 @@ def test_deep_nesting(tmp_path: Path) -> None:
 
 
 def test_bomb_inside_export_zip(tmp_path: Path) -> None:
-    lol = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
-    text = PROLOG + f"<!DOCTYPE HealthData [\n{chr(10).join(lol)}\n]>\n<HealthData>{RECORD.format(src='&lol9;')}</HealthData>"
+    text = billion_laughs()
     path = tmp_path / "export.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("apple_health_export/export.xml", text)
