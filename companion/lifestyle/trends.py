@@ -263,6 +263,16 @@ def band_for(kind: str, person: Person = Person()) -> Band | None:
     return None
 
 
+def band_needs(kind: str, person: Person) -> str | None:
+    """"age" or "height" when the type's band depends on what the profile does not say yet."""
+    entry = load_ranges()["ranges"].get(kind, {})
+    if "by_age" in entry and person.age is None:
+        return "age"
+    if "from_bmi" in entry and not person.height_m:
+        return "height"
+    return None
+
+
 def thresholds_for(kind: str) -> list[Threshold]:
     entry = load_ranges()["ranges"].get(kind, {})
     return [Threshold(kind, float(t["value"]), t["label"]) for t in entry.get("thresholds", [])]

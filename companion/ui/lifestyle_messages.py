@@ -64,7 +64,13 @@ def not_saved(exc: Exception) -> str:
     return "Not saved: " + text[0].lower() + text[1:] + "."
 
 
-def goal_line_label(goal: Any) -> str:
-    """The chart legend's words for a goal line."""
+def goal_line_label(goal: Any, unit: str) -> str:
+    """The chart legend's words for a goal line ("Your goal: 75 kg or lower")."""
     how = {"at_most": "or lower", "at_least": "or higher", "daily_total": "a day", "weekly_total": "a week"}
-    return f"Your goal: {goal.value:,g} {how.get(goal.target, '')}".strip()
+    unit = UNIT_WORDS.get(unit, unit)
+    return " ".join(p for p in ("Your goal:", f"{goal.value:,g}", unit, how.get(goal.target, "")) if p)
+
+
+UNIT_WORDS = {"/min": "beats a minute", "min": "minutes", "h": "hours"}
+NEEDS_AGE = "No healthy range is shaded: it depends on age. Add your date of birth under Settings to see it."
+NEEDS_HEIGHT = "No healthy range is shaded: it depends on your height. Add a height measurement (for example “height 170 cm”) to see it."

@@ -195,13 +195,23 @@ def test_history_chart_zoom_hover_and_picture(qtbot, app_services, store, tmp_pa
     chart = page.chart
     assert chart.chart.resolution.value == "day" and len(chart.chart.series[0].buckets) == 70
     save_screenshot(window, "today-history")
+    page.choose_chart("weight")
+    assert [g.label for g in chart.chart.goals] == ["Your goal: 75 kg or lower"]
+    assert chart.chart.bands == () and "depends on your height" in page.chart_note.text()
+
+    # A height and a date of birth bring the healthy ranges that depend on them
+    controller.session.update_profile(birth_date="1958-03-01")
+    type_entry(qtbot, page, "height 175 cm")
+    qtbot.waitUntil(lambda: settled(page) and page.latest_value("Height") == "175 cm", timeout=15000)
+    page.choose_chart("weight")
+    assert [b.label for b in chart.chart.bands] == ["Healthy weight for your height (BMI 18.5 to under 25)"]
+    assert not page.chart_note.isVisible()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for key in ("blood_pressure", "weight", "steps"):
         page.choose_chart(key)
         (ARTIFACTS / f"today-chart-{key.replace('_', '-')}.png").write_bytes(chart.picture_bytes())
-    assert [g.label for g in chart.chart.goals] == []  # no steps goal
+    assert chart.chart.bands[0].low == 6000  # steps, 60 and older
     page.choose_chart("weight")
-    assert [g.label for g in chart.chart.goals] == ["Your goal: 75 or lower"]
 
     # Hover: the pointer on the last point names it
     chart.canvas.draw()

@@ -12,7 +12,7 @@ from companion.lifestyle import store
 from companion.lifestyle import types as types_
 from companion.lifestyle.quick_entry import BLOOD_PRESSURE, QuickEntry
 from companion.lifestyle.today import GoalProgress, TodayData, load_today
-from companion.lifestyle.trends import CHARTS, GoalLine, TrendInput
+from companion.lifestyle.trends import CHARTS, GoalLine, TrendInput, band_needs
 from companion.ui import lifestyle_messages as words
 from companion.ui.goal_dialog import GoalsDialog, open_goals
 from companion.ui.qt import (
@@ -136,6 +136,9 @@ class TodayPage(QWidget):
         font = self.chart_summary.font()
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.chart_summary.setFont(font)
+        self.chart_note = paragraph("")
+        self.chart_note.setStyleSheet("color: palette(placeholder-text);")
+        self.chart_note.hide()
         chart_top = QHBoxLayout()
         chart_top.addWidget(QLabel("Chart:"))
         chart_top.addWidget(self.measure_box)
@@ -143,6 +146,7 @@ class TodayPage(QWidget):
         chart_layout = QVBoxLayout(self.chart_box)
         chart_layout.addLayout(chart_top)
         chart_layout.addWidget(self.chart_summary)
+        chart_layout.addWidget(self.chart_note)
         chart_layout.addLayout(self.chart_holder, 1)
 
         self.status = paragraph("")
@@ -308,7 +312,7 @@ class TodayPage(QWidget):
             self.chart_holder.addWidget(self.chart)
         spec = CHARTS[str(self.measure_box.currentData())]
         goals = [
-            GoalLine(g.type, g.value, words.goal_line_label(g))
+            GoalLine(g.type, g.value, words.goal_line_label(g, types_.get(g.type).unit or ""))
             for g in data.goals
             if g.type in spec.kinds
         ]
@@ -316,6 +320,10 @@ class TodayPage(QWidget):
             TrendInput(spec, {k: data.day_values.get(k, {}) for k in spec.kinds}, data.person, tuple(goals), (), data.today)
         )
         self.chart_summary.setText(self.chart.chart.summary if self.chart.chart else "")
+        needs = {band_needs(kind, data.person) for kind in spec.kinds} - {None}
+        note = words.NEEDS_AGE if "age" in needs else words.NEEDS_HEIGHT if "height" in needs else ""
+        self.chart_note.setText(note)
+        self.chart_note.setVisible(bool(note))
 
     def choose_chart(self, key: str) -> None:
         self.measure_box.setCurrentIndex(self.measure_box.findData(key))
@@ -381,6 +389,7 @@ class TodayPage(QWidget):
         if self.chart is not None:
             self.chart.clear()
         self.chart_summary.clear()
+        self.chart_note.clear()
         self.status.clear()
         self.status.hide()
         self.heading.setText(words.TODAY_TITLE)

@@ -228,3 +228,10 @@ def test_trends_imports_neither_qt_nor_matplotlib():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert json.loads(out.replace("'", '"')) == []
+
+
+def test_bands_say_what_they_wait_for():
+    assert t.band_needs("steps", Person()) == "age"
+    assert t.band_needs("weight", Person(age=50)) == "height"
+    assert t.band_needs("weight", Person(height_m=1.7)) is None
+    assert t.band_needs("systolic_bp", Person()) is None
