@@ -354,6 +354,55 @@ def cmd_pgx_genes(store: ProfileStore, args: argparse.Namespace, secrets: Secret
     return 0
 
 
+def cmd_import_health(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    path = Path(args.file)
+    if not path.exists():
+        raise CompanionError(f"{path.name or args.file} does not exist")
+    from companion.lifestyle.importers import CsvMappingRequired
+    from companion.services.health import import_health_file
+
+    mapping = _csv_mapping(args)
+    secret = secrets.unlock_secret(args)
+    with store.unlock(args.profile, secret) as session:
+        try:
+            result = import_health_file(session, path, csv_mapping=mapping)
+        except CsvMappingRequired:
+            mapping = _suggested_mapping(path)
+            result = import_health_file(session, path, csv_mapping=mapping)
+        nickname = session.nickname
+    if args.json:
+        _print_json({"profile": nickname, **result.to_json()})
+        return 0
+    print(f"Imported from {result.format} into {nickname}: {result.imported:,} new, "
+          f"{result.skipped_duplicates:,} already there, {result.rejected_total:,} rejected")  # fmt: skip
+    for reason, n in result.rejected:
+        print(f"  rejected {n:,}: {reason}")
+    if result.ignored:
+        print(f"  {result.ignored:,} records of kinds the app does not keep were left out")
+    return 0
+
+
+def _csv_mapping(args: argparse.Namespace):  # noqa: ANN202 - CsvMapping, imported lazily
+    if not args.csv_date:
+        return None
+    from companion.lifestyle.importers import CsvMapping
+
+    return CsvMapping(date_column=args.csv_date, value_column=args.csv_value, kind_column=args.csv_type_column,
+                      kind=args.csv_type, unit_column=args.csv_unit_column, unit=args.csv_unit)  # fmt: skip
+
+
+def _suggested_mapping(path: Path):  # noqa: ANN202
+    from companion.lifestyle.importers import preview
+
+    suggested = preview(path).suggested
+    if suggested is None:
+        raise UsageError(
+            f"{path.name} is a table: say which columns hold what with --csv-date COLUMN --csv-value COLUMN "
+            "and --csv-type TYPE or --csv-type-column COLUMN (and --csv-unit UNIT or --csv-unit-column COLUMN)"
+        )
+    return suggested
+
+
 def cmd_genotype(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
     for marker in args.rsids:
         if not _MARKER_ID.fullmatch(marker):
@@ -543,6 +592,18 @@ def build_parser() -> argparse.ArgumentParser:
     genome.add_argument("--sample", metavar="NAME", help="the VCF sample to import (multi-sample files)")
     genome.add_argument("--json", action="store_true")
     genome.set_defaults(handler=cmd_import_genome)
+    health = kinds.add_parser("health", help="import Apple Health, Fitbit, Google Fit or CSV measurements")
+    health.add_argument("file", metavar="FILE", help="export.zip, export.xml, a Fitbit or Takeout folder/zip, or a CSV")
+    health.add_argument("--profile", required=True, metavar="NAME")
+    _add_secret_options(health)
+    health.add_argument("--csv-date", metavar="COLUMN", help="CSV: the column holding the date (name or 0-based number)")
+    health.add_argument("--csv-value", metavar="COLUMN", help="CSV: the column holding the value")
+    health.add_argument("--csv-type", metavar="TYPE", help="CSV: the type of every row (see 'companion log types')")
+    health.add_argument("--csv-type-column", metavar="COLUMN", help="CSV: the column holding each row's type")
+    health.add_argument("--csv-unit", metavar="UNIT", help="CSV: the unit of every row")
+    health.add_argument("--csv-unit-column", metavar="COLUMN", help="CSV: the column holding each row's unit")
+    health.add_argument("--json", action="store_true")
+    health.set_defaults(handler=cmd_import_health)
 
     genotype = verbs.add_parser("genotype", help="print the calls for given rsIDs, read from a genome file")
     genotype.add_argument("file", metavar="FILE")
