@@ -34,7 +34,7 @@ from companion.lifestyle.importers.errors import HealthImportError
 from companion.lifestyle.records import RawRecord
 
 SOURCE = "Fitbit"
-MAX_FILE = 64 << 20  # a busy heart-rate day is about 2 MB
+MAX_FILE = 16 << 20  # a busy heart-rate day is about 2 MB; parsed JSON takes ~10x its size
 _NAME = re.compile(r"^(?P<metric>[a-z_]+)-(?:\d{4}-\d{2}-\d{2}|\d+)\.json$")
 METRICS = frozenset({
     "steps", "heart_rate", "resting_heart_rate", "moderately_active_minutes", "very_active_minutes",

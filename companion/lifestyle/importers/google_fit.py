@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, timezone, tzinfo
 
@@ -29,7 +30,9 @@ from companion.lifestyle.importers.errors import HealthImportError
 from companion.lifestyle.records import RawRecord
 
 SOURCE = "Google Fit"
-MAX_FILE = 256 << 20
+MAX_TABLE = 64 << 20  # one row a day: a few hundred kB for ten years
+MAX_POINTS = 16 << 20  # weight, height, blood pressure, glucose: a few points a day at most
+_SOURCE_TYPE = re.compile(rb'"Data Source"\s*:\s*"[^":]*:([A-Za-z0-9_.]+)')
 
 # daily-table column -> (kind, unit, factor)
 SUMMARY_COLUMNS: dict[str, tuple[str, str, float]] = {
@@ -68,20 +71,23 @@ def read_google_fit(bundle: Bundle, ticker: Ticker, problems: Problems, assume_t
         head = bundle.head(member, 64 * 1024)
         if not is_google_fit_json(head):
             continue
+        source_type = _SOURCE_TYPE.search(head)
+        if source_type is None or source_type.group(1).decode() not in POINT_TYPES:
+            continue  # heart-rate and step streams can be large and repeat the daily table
         for record in _points(bundle, member, problems, seen):
             weights_from_points = weights_from_points or record.kind == "weight"
             yield record
     for member in tables:
         ticker(done)
         done += member.packed
-        data = bundle.read(member, MAX_FILE)
+        data = bundle.read(member, MAX_TABLE)
         yield from _table(data, member, problems, assume_tz, skip_weight=weights_from_points, counters=counters)
     ticker(bundle.total)
 
 
 def _points(bundle: Bundle, member: Member, problems: Problems, seen: set[str]) -> Iterator[RawRecord]:
     try:
-        doc = json.loads(bundle.read(member, MAX_FILE))
+        doc = json.loads(bundle.read(member, MAX_POINTS))
     except (ValueError, RecursionError):
         raise HealthImportError(bundle.file_name, f"holds {member.base}, which is not valid JSON") from None
     points = doc.get("Data Points") if isinstance(doc, dict) else None

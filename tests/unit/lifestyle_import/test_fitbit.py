@@ -133,3 +133,11 @@ def test_folder_links_are_not_followed(export: Path, tmp_path: Path) -> None:
     (export / "linked").symlink_to(outside, target_is_directory=True)
     _, records = read_all(export, assume_tz=timezone.utc)
     assert "heart_rate" not in kinds(records)
+
+
+def test_oversized_file_is_refused(export: Path) -> None:
+    entries = [{"dateTime": "05/16/19 08:00:00", "value": {"bpm": 70, "confidence": 3}}] * 300_000
+    _write(export, "heart_rate-2019-05-16.json", entries)
+    assert (export / "heart_rate-2019-05-16.json").stat().st_size > 16 << 20
+    with pytest.raises(HealthImportError, match="larger than 16 MB"):
+        read_all(export, assume_tz=timezone.utc)

@@ -103,3 +103,14 @@ def test_reimport_ids_are_stable(tmp_path: Path) -> None:
     with read_health_file(folder, assume_tz=timezone.utc) as b:
         second = [r.source_id for r in b.records()]
     assert first == second and len(set(first)) == len(first)
+
+
+def test_large_streams_we_do_not_read_are_not_loaded(tmp_path: Path) -> None:
+    folder = _takeout(tmp_path)
+    t = 1_614_583_800_000_000_000
+    big = _points("com.google.heart_rate.bpm", [(t + i * 1_000_000_000, [{"fpVal": 70.0}]) for i in range(120_000)])
+    path = folder / "Fit" / "All Data" / "raw_com.google.heart_rate.bpm_com.example.json"
+    path.write_text(json.dumps(big))
+    assert path.stat().st_size > 16 << 20
+    stream, records = read_all(folder, assume_tz=PARIS)
+    assert kinds(records)["heart_rate"] == 1  # the daily mean only
