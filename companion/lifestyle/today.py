@@ -9,7 +9,8 @@ from typing import Any
 
 from companion.lifestyle import today_messages as words
 from companion.lifestyle import types as types_
-from companion.lifestyle.trends import MEASURES, Person, format_value, load_ranges
+from companion.lifestyle.ranges import Person, load_ranges
+from companion.lifestyle.trends import MEASURES, format_value
 
 DayValues = Mapping[date, tuple[float, int]]  # day -> (value, readings), as trends.day_values
 RECENT_DAYS = 7

@@ -25,7 +25,6 @@ from companion.ui.qt import (
     QLabel,
     QPushButton,
     QShowEvent,
-    Qt,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,

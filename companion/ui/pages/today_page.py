@@ -3,6 +3,7 @@ progress, what needs attention, and one trend chart at a time. Everything shown 
 background (``companion.lifestyle.today.load_today``); saving one entry is a small write here."""
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,8 @@ from companion.lifestyle import store
 from companion.lifestyle import types as types_
 from companion.lifestyle.quick_entry import BLOOD_PRESSURE, QuickEntry
 from companion.lifestyle.today import GoalProgress, TodayData, load_today
-from companion.lifestyle.trends import CHARTS, GoalLine, TrendInput, band_needs
+from companion.lifestyle.ranges import band_needs
+from companion.lifestyle.trends import CHARTS, GoalLine, TrendInput
 from companion.ui import lifestyle_messages as words
 from companion.ui.goal_dialog import GoalsDialog, open_goals
 from companion.ui.qt import (
@@ -205,7 +207,7 @@ class TodayPage(QWidget):
         parent, now = self.session, self.now()
 
         def work(progress: Any, cancel: CancelToken) -> TodayData:
-            import companion.ui.widgets.trend_chart  # noqa: F401 - warms matplotlib's import here, off the UI thread
+            importlib.import_module("companion.ui.widgets.trend_chart")  # matplotlib's import, here off the UI thread
 
             worker = parent.spawn_worker()  # its own connection in this thread (DESIGN §7)
             try:

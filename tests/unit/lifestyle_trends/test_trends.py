@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from companion.lifestyle import ranges
 from companion.lifestyle import trends as t
 from companion.lifestyle.trends import CHARTS, MEASURES, Person, Reading, Resolution
 
@@ -125,7 +126,7 @@ def test_buckets_keep_every_reading_and_stay_within_the_day_values(rows, resolut
 
 # ---- ranges -------------------------------------------------------------------------------------
 def test_every_range_names_a_source_with_url_and_quote():
-    data = t.load_ranges()
+    data = ranges.load_ranges()
     for kind, entry in data["ranges"].items():
         source = data["sources"][entry["source"]]
         assert source["url"].startswith("https://"), kind
@@ -135,7 +136,7 @@ def test_every_range_names_a_source_with_url_and_quote():
 
 def test_range_numbers_appear_in_their_quotes():
     """A cheap guard against typos: each band edge is written in the sentence it came from."""
-    data = t.load_ranges()
+    data = ranges.load_ranges()
     for kind, entry in data["ranges"].items():
         quote = data["sources"][entry["source"]]["quote"].replace(",", "").replace(" ", "")
         bands = [entry.get("healthy") or entry.get("from_bmi")] + [g["healthy"] for g in entry.get("by_age", [])]
@@ -146,21 +147,21 @@ def test_range_numbers_appear_in_their_quotes():
 
 
 def test_blood_pressure_band_is_the_2017_acc_aha_normal():
-    band = t.band_for("systolic_bp")
+    band = ranges.band_for("systolic_bp")
     assert (band.low, band.high, band.source) == (None, 120, "2017 ACC/AHA guideline")
-    assert t.band_for("diastolic_bp").high == 80
-    assert [x.value for x in t.thresholds_for("systolic_bp")] == [130, 140]
+    assert ranges.band_for("diastolic_bp").high == 80
+    assert [x.value for x in ranges.thresholds_for("systolic_bp")] == [130, 140]
 
 
 def test_bands_that_need_age_or_height():
-    assert t.band_for("steps") is None
-    assert (t.band_for("steps", Person(age=70)).low, t.band_for("steps", Person(age=70)).high) == (6000, 8000)
-    assert t.band_for("steps", Person(age=45)).low == 8000
-    assert t.band_for("weight") is None
-    weight = t.band_for("weight", Person(height_m=1.70))
+    assert ranges.band_for("steps") is None
+    assert (ranges.band_for("steps", Person(age=70)).low, ranges.band_for("steps", Person(age=70)).high) == (6000, 8000)
+    assert ranges.band_for("steps", Person(age=45)).low == 8000
+    assert ranges.band_for("weight") is None
+    weight = ranges.band_for("weight", Person(height_m=1.70))
     assert (weight.low, weight.high) == (53.5, 72.2)
-    assert t.band_for("systolic_bp", Person(age=12)) is None  # adult ranges only
-    assert t.band_for("glucose") is None
+    assert ranges.band_for("systolic_bp", Person(age=12)) is None  # adult ranges only
+    assert ranges.band_for("glucose") is None
 
 
 def test_goals_and_markers_reach_the_chart():
@@ -221,9 +222,10 @@ def test_hover_text_names_the_period_and_how_many_readings():
 
 
 # ---- shape --------------------------------------------------------------------------------------
-def test_trends_imports_neither_qt_nor_matplotlib():
+def test_the_pure_modules_import_neither_qt_nor_matplotlib():
     code = (
-        "import sys, companion.lifestyle.trends as t; t.load_ranges();"
+        "import sys, companion.lifestyle.trends, companion.lifestyle.today, companion.lifestyle.quick_entry;"
+        "import companion.lifestyle.ranges as r; r.load_ranges();"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'matplotlib', 'companion') and 'ui' in m.split('.') or m.split('.')[0] in ('PySide6', 'matplotlib')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -231,7 +233,7 @@ def test_trends_imports_neither_qt_nor_matplotlib():
 
 
 def test_bands_say_what_they_wait_for():
-    assert t.band_needs("steps", Person()) == "age"
-    assert t.band_needs("weight", Person(age=50)) == "height"
-    assert t.band_needs("weight", Person(height_m=1.7)) is None
-    assert t.band_needs("systolic_bp", Person()) is None
+    assert ranges.band_needs("steps", Person()) == "age"
+    assert ranges.band_needs("weight", Person(age=50)) == "height"
+    assert ranges.band_needs("weight", Person(height_m=1.7)) is None
+    assert ranges.band_needs("systolic_bp", Person()) is None
