@@ -10,7 +10,7 @@ from typing import Any
 from companion.lifestyle import today_messages as words
 from companion.lifestyle import types as types_
 from companion.lifestyle.ranges import Person, load_ranges
-from companion.lifestyle.trends import MEASURES, format_value
+from companion.lifestyle.trends import MEASURES, MedicationMarker, format_value
 
 DayValues = Mapping[date, tuple[float, int]]  # day -> (value, readings), as trends.day_values
 RECENT_DAYS = 7
@@ -219,6 +219,8 @@ class TodayData:
     attention: tuple[Attention, ...]
     person: Person
     has_readings: bool  # False: show the first-use hint
+    # Medicine start/stop lines on the charts: filled here once medicines are recorded (a later issue).
+    markers: tuple[MedicationMarker, ...] = ()
 
 
 LATEST_ORDER = (

@@ -319,7 +319,7 @@ class TodayPage(QWidget):
             if g.type in spec.kinds
         ]
         self.chart.show_input(
-            TrendInput(spec, {k: data.day_values.get(k, {}) for k in spec.kinds}, data.person, tuple(goals), (), data.today)
+            TrendInput(spec, {k: data.day_values.get(k, {}) for k in spec.kinds}, data.person, tuple(goals), data.markers, data.today)
         )
         self.chart_summary.setText(self.chart.chart.summary if self.chart.chart else "")
         needs = {band_needs(kind, data.person) for kind in spec.kinds} - {None}
