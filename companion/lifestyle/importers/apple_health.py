@@ -68,6 +68,8 @@ NOT_ASLEEP = frozenset({"HKCategoryValueSleepAnalysisInBed", "HKCategoryValueSle
 # kinds a Correlation may wrap (blood pressure, food): few records, so their ids are remembered
 _DEDUPED = frozenset(QUANTITY_KINDS.values()) - {"heart_rate", "steps", "active_minutes"}
 _MAX_SEEN = 500_000
+_MAX_WORKOUTS = 200_000  # kept until the end (for days without exercise minutes): a bound on memory
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # day-keyed state is kept only for plausible dates
 _TOP_LEVEL = frozenset({"Workout", "ActivitySummary", "ExportDate"})  # two readings a day for 300 years
 _HALF_DAY = timedelta(hours=12)
 _MOLAR = re.compile(r"<[^>]*>")
@@ -180,7 +182,8 @@ class _Reader:
                 if len(seen) < _MAX_SEEN:
                     seen.add(sid)
             elif kind == "active_minutes":
-                exercise_days.add(start_text[:10])
+                if FIRST_YEAR <= begin.year <= LAST_YEAR:  # bounds the set, whatever the file
+                    exercise_days.add(start_text[:10])
             out_append(make(kind, value, unit, begin, finish, SOURCE, sid))
 
         parser.StartElementHandler = start
@@ -230,12 +233,18 @@ class _Reader:
         if end < start:
             self._problem(common.BAD_DATE)
             return
+        if not FIRST_YEAR <= start.year <= LAST_YEAR:
+            self._problem(common.BAD_DATE)  # keeps the nights kept below bounded, whatever the file
+            return
         night = (start.replace(tzinfo=None) - _HALF_DAY).date()
         entry = self.nights.get(night)
         if entry is None:
             self.nights[night] = [[(epoch(start), epoch(end))], start, end]
             return
-        entry[0].append((epoch(start), epoch(end)))
+        intervals = entry[0]
+        intervals.append((epoch(start), epoch(end)))
+        if len(intervals) > 512:
+            intervals[:] = _merged(intervals)
         if start < entry[1]:
             entry[1] = start
         if end > entry[2]:
@@ -247,7 +256,8 @@ class _Reader:
         if not day or minutes is None:
             return
         try:
-            date.fromisoformat(day)
+            if not FIRST_YEAR <= date.fromisoformat(day).year <= LAST_YEAR:
+                raise ValueError("year")
             value = float(minutes)
         except ValueError:
             self._problem(common.BAD_VALUE)
@@ -271,6 +281,9 @@ class _Reader:
             self._problem(common.BAD_VALUE)
             return
         if math.isfinite(value) and value > 0:
+            if len(self.workouts) >= _MAX_WORKOUTS or not FIRST_YEAR <= start.year <= LAST_YEAR:
+                self.ignored += 1
+                return
             self.workouts.append((attrs["startDate"][:10], start, end, value, attrs.get("durationUnit", "min"),
                                   attrs.get("sourceName", "")))
 
@@ -300,19 +313,20 @@ class _Reader:
         return out
 
 
+def _merged(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The union of ``intervals`` as sorted, disjoint intervals."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(intervals):
+        if out and start <= out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
 def _union_seconds(intervals: list[tuple[int, int]]) -> int:
-    total = 0
-    cur_start = cur_end = None
-    for s, e in sorted(intervals):
-        if cur_end is None or s > cur_end:
-            if cur_end is not None:
-                total += cur_end - cur_start  # type: ignore[operator]
-            cur_start, cur_end = s, e
-        elif e > cur_end:
-            cur_end = e
-    if cur_end is not None:
-        total += cur_end - cur_start  # type: ignore[operator]
-    return total
+    return sum(end - start for start, end in _merged(intervals))
 
 
 def find_export_member(bundle: Bundle) -> Member:

@@ -278,3 +278,26 @@ def test_zip_with_two_exports_is_refused(tmp_path: Path) -> None:
         zf.writestr("b/export.xml", HEAD + TAIL)
     with pytest.raises(HealthImportError, match="2 Apple Health exports"):
         read_health_file(path)
+
+
+def test_state_kept_until_the_end_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from companion.lifestyle.importers import apple_health
+
+    monkeypatch.setattr(apple_health, "_MAX_WORKOUTS", 2)
+    workouts = "".join(
+        f' <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="30" durationUnit="min" '
+        f'sourceName="Watch" startDate="2024-03-0{d} 18:00:00 +0100" endDate="2024-03-0{d} 18:30:00 +0100"/>\n'
+        for d in range(1, 6))
+    t = "HKCategoryTypeIdentifierSleepAnalysis"
+    far = rec(t, "HKCategoryValueSleepAnalysisAsleepCore", "9999-03-01 23:00:00 +0100", "9999-03-02 01:00:00 +0100")
+    # 300 one-minute pieces with gaps, written twice (600 > 512 kept): merged as they come, same total
+    first = datetime(2024, 3, 1, 20, tzinfo=timezone.utc)
+    fmt = "%Y-%m-%d %H:%M:%S %z"
+    naps = "".join(
+        rec(t, "HKCategoryValueSleepAnalysisAsleepCore", (first + timedelta(minutes=2 * i)).strftime(fmt),
+            (first + timedelta(minutes=2 * i + 1)).strftime(fmt))
+        for i in range(300))
+    stream, records = read_all(export(tmp_path, workouts + far + naps + naps))
+    assert kinds(records) == {"active_minutes": 2, "sleep_hours": 1}
+    assert next(r.value for r in records if r.kind == "sleep_hours") == 5.0  # 300 distinct minutes
+    assert stream.ignored == 3 and stream.problems.counts == {"date or time could not be read": 1}
