@@ -15,8 +15,8 @@ BP_STAGE1 = (
     "next doctor visit."
 )
 BP_ONE_HIGH = (
-    "Your latest blood pressure, {bp}, is high. One reading is not enough to tell: measure again "
-    "on another day, sitting quietly for 5 minutes first."
+    "Your blood pressure readings, all from one day, average {bp}, which is high. One day is not "
+    "enough to tell: measure again on another day, sitting quietly for 5 minutes first."
 )
 BP_FOOTNOTE = "The guideline's categories use the average of several readings on different days."
 HR_HIGH = (

@@ -62,7 +62,7 @@ def test_attention_for_stage_1_and_stage_2_averages():
 
 def test_one_high_reading_asks_for_another_not_a_category():
     (item,) = t.attention({"systolic_bp": days([150]), "diastolic_bp": days([95])}, [], TODAY)
-    assert "One reading is not enough" in item.text
+    assert "all from one day, average 150/95" in item.text and "One day is not enough" in item.text
     assert t.attention({"systolic_bp": days([118]), "diastolic_bp": days([76])}, [], TODAY) == []
 
 
