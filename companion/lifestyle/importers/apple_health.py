@@ -41,7 +41,7 @@ from companion.lifestyle.importers.safe_xml import MAX_DEPTH, SafeXml
 from companion.lifestyle.records import RawRecord
 
 SOURCE = "Apple Health"
-CHUNK = 1 << 20
+CHUNK = 256 << 10  # also bounds how deep one chunk can nest before the depth check (~10 MB)
 
 QUANTITY_KINDS: dict[str, str] = {
     "HKQuantityTypeIdentifierBodyMass": "weight",
