@@ -141,9 +141,15 @@ class AppController(QObject):
         session = self.session
         assert session is not None
         window = MainWindow(session.nickname, session.read_only, self.settings)
+        from companion.ui.health_import import HealthImporter
+
         undo = UndoStack()  # one for both pages that change measurements; emptied on lock
-        today_page = TodayPage(session, self.tasks, undo, local_now)
+        importer = HealthImporter(session, self.tasks, window)  # a child of the window: goes with it
+        today_page = TodayPage(session, self.tasks, undo, local_now, start_import=importer.choose_and_import,
+                               drop_import=importer.import_file)
         measurements_page = MeasurementsPage(session, self.tasks, undo, local_now)
+        importer.observations_did_change.connect(today_page.refresh)
+        importer.observations_did_change.connect(measurements_page.refresh)
         today_page.observations_did_change.connect(measurements_page.refresh)
         measurements_page.observations_did_change.connect(today_page.refresh)
         window.add_page(today_page)  # first: the home page after unlock

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion.errors import CompanionError
@@ -19,6 +20,8 @@ from companion.ui import lifestyle_messages as words
 from companion.ui.goal_dialog import GoalsDialog, open_goals
 from companion.ui.qt import (
     QComboBox,
+    QDragEnterEvent,
+    QDropEvent,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -82,6 +85,7 @@ class TodayPage(QWidget):
         undo: UndoStack,
         now: Callable[[], datetime] = local_now,
         start_import: Callable[[], None] | None = None,
+        drop_import: Callable[[Path], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -105,6 +109,8 @@ class TodayPage(QWidget):
         self.import_button.setVisible(start_import is not None)
         if start_import is not None:
             self.import_button.clicked.connect(start_import)
+        self.drop_import = None if session.read_only else drop_import
+        self.setAcceptDrops(self.drop_import is not None)  # an export dropped on the page is imported
         if session.read_only:
             self.entry_bar.set_read_only(words.READ_ONLY)
             self.import_button.setEnabled(False)
@@ -186,6 +192,17 @@ class TodayPage(QWidget):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt naming
+        urls = event.mimeData().urls()
+        if self.drop_import is not None and len(urls) == 1 and urls[0].isLocalFile():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt naming
+        urls = event.mimeData().urls()
+        if self.drop_import is not None and len(urls) == 1 and urls[0].isLocalFile():
+            event.acceptProposedAction()
+            self.drop_import(Path(urls[0].toLocalFile()))
 
     # ---- loading -------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
