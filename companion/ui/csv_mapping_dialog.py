@@ -53,8 +53,13 @@ class CsvMappingDialog(QDialog):
             for c, text in enumerate(row[: len(preview.headers)]):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
-        self.table.setMaximumHeight(200)
-        layout.addWidget(self.table)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        shown_rows = min(6, max(2, len(preview.rows)))  # enough rows to see what each column holds
+        self.table.setMinimumHeight(
+            self.table.verticalHeader().defaultSectionSize() * shown_rows
+            + self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth() + 2
+        )
+        layout.addWidget(self.table, 1)
 
         suggested = preview.suggested
         self.wide_box: QCheckBox | None = None
@@ -66,7 +71,8 @@ class CsvMappingDialog(QDialog):
             self.wide_box.toggled.connect(self._update)
             layout.addWidget(self.wide_box)
 
-        grid = QGridLayout()
+        date_group = QGroupBox("When each measurement was taken")
+        grid = QGridLayout(date_group)
         self.date_box = self._columns_box("Date column", optional=False)
         self.date_order = QComboBox()
         self.date_order.setAccessibleName("How dates are written")
@@ -78,7 +84,8 @@ class CsvMappingDialog(QDialog):
         grid.addWidget(self.date_box, 0, 1)
         grid.addWidget(self._label("Dates are &written:", self.date_order), 1, 0)
         grid.addWidget(self.date_order, 1, 1)
-        layout.addLayout(grid)
+        grid.setColumnStretch(1, 1)
+        layout.addWidget(date_group)
 
         self.long_box = QGroupBox("One measurement a row")
         long_grid = QGridLayout(self.long_box)

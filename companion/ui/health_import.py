@@ -101,6 +101,7 @@ class ImportDialog(QDialog):
         self.undo_button.hide()
         self.close_button.hide()
         self.cancel_button.setFocus()
+        self._fit()
 
     def show_progress(self, done: int, total: int) -> None:
         if total > 0:
@@ -117,6 +118,12 @@ class ImportDialog(QDialog):
         self.close_button.show()
         self.close_button.setDefault(True)
         self.close_button.setFocus()
+        self._fit()
+
+    def _fit(self) -> None:
+        """Room for every line of the new text and the buttons below it."""
+        self.layout().activate()
+        self.resize(self.width(), max(self.height(), self.layout().totalHeightForWidth(self.width())))
 
     def reject(self) -> None:
         """Cancel, Escape or the window's close button: while reading, that is a cancel."""

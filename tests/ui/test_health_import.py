@@ -22,11 +22,9 @@ generate = pytest.importorskip("tests.unit.lifestyle_import.generate")
 
 CAREGIVER_PASSPHRASE = "violet kettle mountain harbour"
 N_RECORDS = 20_000
-N_BP = int(N_RECORDS * 0.005)  # as the generator makes them
-LAST_BP = generate.START + timedelta(hours=7, seconds=(N_BP - 1) * 3000 * 86400 // N_BP)
-# "Now" for the pages: two days after the export's last blood pressure, so that reading counts
-# towards the last-7-days goal progress.
-FAKE_NOW = (LAST_BP + timedelta(days=2)).replace(hour=9, minute=0)
+# "Now" for the pages: half a day after the generated export ends (its 3,000 days from START), so
+# its last readings count towards the last-7-days goal progress and none is in the future.
+FAKE_NOW = generate.START + timedelta(days=3000, hours=12)
 
 
 @pytest.fixture
@@ -34,6 +32,9 @@ def fake_now(monkeypatch):
     import companion.ui.pages.today_page as today_module
 
     monkeypatch.setattr(today_module, "local_now", lambda: FAKE_NOW)
+    # A blood pressure every 3 days (the generator's default is one a month at this size), so
+    # the export has readings in the goal's last 7 days.
+    monkeypatch.setattr(generate, "_BP_SHARE", 0.05)
     return FAKE_NOW
 
 
