@@ -73,7 +73,7 @@ class CsvMappingDialog(QDialog):
 
         date_group = QGroupBox("When each measurement was taken")
         grid = QGridLayout(date_group)
-        self.date_box = self._columns_box("Date column", optional=False)
+        self.date_box = self._columns_box("Date column")
         self.date_order = QComboBox()
         self.date_order.setAccessibleName("How dates are written")
         for text, value in DATE_ORDERS:
@@ -89,13 +89,13 @@ class CsvMappingDialog(QDialog):
 
         self.long_box = QGroupBox("One measurement a row")
         long_grid = QGridLayout(self.long_box)
-        self.value_box = self._columns_box("Value column", optional=False)
+        self.value_box = self._columns_box("Value column")
         long_grid.addWidget(self._label("&Value:", self.value_box), 0, 0)
         long_grid.addWidget(self.value_box, 0, 1, 1, 2)
 
         self.kind_from_column = QRadioButton("Type from the column")
         self.kind_fixed = QRadioButton("One type for every row")
-        self.kind_column_box = self._columns_box("Type column", optional=False)
+        self.kind_column_box = self._columns_box("Type column")
         self.kind_box = QComboBox()
         self.kind_box.setAccessibleName("Type of every row")
         self.kind_box.addItem(CHOOSE, None)
@@ -112,7 +112,7 @@ class CsvMappingDialog(QDialog):
 
         self.unit_from_column = QRadioButton("Unit from the column")
         self.unit_fixed = QRadioButton("One unit for every row")
-        self.unit_column_box = self._columns_box("Unit column", optional=False)
+        self.unit_column_box = self._columns_box("Unit column")
         self.unit_box = QComboBox()
         self.unit_box.setEditable(True)
         self.unit_box.setAccessibleName("Unit of every row")
@@ -147,7 +147,7 @@ class CsvMappingDialog(QDialog):
         self.date_box.setFocus()
 
     # ---- building ------------------------------------------------------------------------
-    def _columns_box(self, name: str, optional: bool) -> QComboBox:
+    def _columns_box(self, name: str) -> QComboBox:
         box = QComboBox()
         box.setAccessibleName(name)
         box.addItem(CHOOSE, None)

@@ -279,6 +279,63 @@ def test_closing_the_mapping_dialog_imports_nothing(qtbot, app_services, store, 
     assert obs_store.observations(controller.session) == []
 
 
+def drop(page, path: Path) -> None:
+    from companion.ui.qt import QDropEvent, QMimeData, QPointF, QUrl
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                       Qt.KeyboardModifier.NoModifier)
+    page.dropEvent(event)
+
+
+def test_an_export_dropped_on_today_is_imported(qtbot, app_services, store, tmp_path, fake_now):
+    controller, _ = app_services
+    session, _ = store.create("Anna", PASSPHRASE)
+    window, page = unlock(qtbot, controller, session)
+    assert page.acceptDrops()
+    export = tmp_path / "export.xml"
+    generate.write_apple_health(export, 3000, seed=6)
+    drop(page, export)
+    importer = importer_of(window)
+    qtbot.waitUntil(lambda: finished(importer), timeout=60000)
+    assert importer.last_result.imported > 100
+    qtbot.waitUntil(lambda: settled(page) and page.latest_value("Heart rate") is not None, timeout=15000)
+
+
+def test_locking_during_an_import_stores_nothing(qtbot, app_services, store, tmp_path, monkeypatch):
+    import companion.ui.health_import as module
+
+    controller, _ = app_services
+    session, _ = store.create("Anna", PASSPHRASE)
+    window, page = unlock(qtbot, controller, session)
+    started = threading.Event()
+    real_import = module.import_health_file
+
+    def wait_for_cancel(worker, path, **kwargs):
+        started.set()
+        kwargs["cancel"]._event.wait(10)  # until the lock cancels it
+        return real_import(worker, path, **kwargs)
+
+    monkeypatch.setattr(module, "import_health_file", wait_for_cancel)
+    export = tmp_path / "export.xml"
+    generate.write_apple_health(export, 3000, seed=7)
+    importer_of(window).import_file(export)
+    qtbot.waitUntil(started.is_set, timeout=10000)
+    controller.lock("user")
+    assert controller.main_window is None and controller.unlock_window is not None
+    from companion.ui.health_import import ImportDialog
+    from companion.ui.qt import QApplication
+
+    qtbot.waitUntil(lambda: not any(isinstance(w, ImportDialog) and w.isVisible()
+                                    for w in QApplication.topLevelWidgets()))
+    owner = store.unlock("Anna", Secret.passphrase(PASSPHRASE))
+    try:
+        assert obs_store.observations(owner) == []
+    finally:
+        owner.close()
+
+
 def test_caregiver_cannot_import(qtbot, app_services, store, tmp_path, monkeypatch):
     controller, _ = app_services
     owner, _ = store.create("Anna", PASSPHRASE)
