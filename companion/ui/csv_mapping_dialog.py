@@ -16,6 +16,7 @@ from companion.ui.qt import (
     QGroupBox,
     QLabel,
     QRadioButton,
+    QShowEvent,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -34,7 +35,8 @@ CHOOSE = "— choose —"
 
 
 class CsvMappingDialog(QDialog):
-    def __init__(self, file_name: str, preview: CsvPreview, parent: QWidget | None = None) -> None:
+    def __init__(self, file_name: str, preview: CsvPreview, parent: QWidget | None = None, *,
+                 start: CsvMapping | None = None, note: str = "") -> None:
         super().__init__(parent)
         self.preview = preview
         self.setWindowTitle(TITLE)
@@ -43,6 +45,11 @@ class CsvMappingDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading(TITLE))
         layout.addWidget(paragraph(INTRO.format(name=file_name)))
+        self.note = paragraph(note)  # why the dialog is asking again
+        self.note.setAccessibleName("Why this is asked again")
+        self.note.setStyleSheet("font-weight: bold;")
+        self.note.setVisible(bool(note))
+        layout.addWidget(self.note)
 
         self.table = QTableWidget(len(preview.rows), len(preview.headers))
         self.table.setHorizontalHeaderLabels(preview.headers)
@@ -135,7 +142,12 @@ class CsvMappingDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
-        self._start_from(suggested)
+        self._start_from(start or suggested)
+        if note:  # asked again because the file could not tell: a person must choose
+            self.date_order.removeItem(0)
+            self.date_order.setPlaceholderText(CHOOSE)
+            self.date_order.setCurrentIndex(-1)
+        self.date_order.currentIndexChanged.connect(self._update)
         for box in (self.date_box, self.value_box, self.kind_column_box, self.kind_box, self.unit_column_box):
             box.currentIndexChanged.connect(self._update)
         self.value_box.currentIndexChanged.connect(self._suggest_unit)
@@ -145,6 +157,12 @@ class CsvMappingDialog(QDialog):
             button.toggled.connect(self._update)
         self._update()
         self.date_box.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        """Tall enough for every wrapped line (Qt sizes a dialog before wrapping its labels)."""
+        super().showEvent(event)
+        self.layout().activate()
+        self.resize(self.width(), max(self.height(), self.layout().totalHeightForWidth(self.width())))
 
     # ---- building ------------------------------------------------------------------------
     def _columns_box(self, name: str) -> QComboBox:
@@ -239,6 +257,8 @@ class CsvMappingDialog(QDialog):
         """What is still to choose, in words; empty when the mapping is complete."""
         if self.date_box.currentData() is None:
             return "Choose the column with the date."
+        if self.date_order.currentIndex() < 0:
+            return "Choose how the dates are written: day first or month first."
         if self.wide:
             return ""
         if self.value_box.currentData() is None:

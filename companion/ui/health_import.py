@@ -10,6 +10,7 @@ from typing import Any
 from companion.errors import CompanionError
 from companion.lifestyle import store
 from companion.lifestyle.importers import CsvMapping, CsvMappingRequired, HealthImportCancelled, HealthImportError, preview
+from companion.lifestyle.importers.csv_import import AMBIGUOUS_DATES
 from companion.services.health import HealthImportResult, import_health_file
 from companion.ui.csv_mapping_dialog import CsvMappingDialog
 from companion.ui.file_dialogs import choose_file_to_open
@@ -34,6 +35,7 @@ UNDO_BUTTON = "Undo this import"
 UNDOING = "Removing what this import added…"
 UNDONE = "Undone: the {count} removed. Your record is as it was before the import."
 UNDO_FAILED = "Could not undo the import: {reason}."
+ASK_DATE_ORDER = "The dates in {name} could be day first or month first. Choose how they are written."
 
 
 def count_words(n: int, one: str, many: str) -> str:
@@ -173,7 +175,7 @@ class HealthImporter(QObject):
             finally:
                 worker.close()
 
-        self._task = self.tasks.run(work, self._imported, lambda exc: self._failed(exc, path))
+        self._task = self.tasks.run(work, self._imported, lambda exc: self._failed(exc, path, mapping))
         self._task.relay.progressed.connect(dialog.show_progress)
 
     def _dialog(self) -> ImportDialog:
@@ -202,11 +204,14 @@ class HealthImporter(QObject):
         if result.imported:
             self.observations_did_change.emit()
 
-    def _failed(self, exc: BaseException, path: Path) -> None:
+    def _failed(self, exc: BaseException, path: Path, mapping: CsvMapping | None = None) -> None:
         self._task = None
         dialog = self.dialog
         if isinstance(exc, CsvMappingRequired):
             self._ask_for_columns(path)
+            return
+        if mapping is not None and isinstance(exc, HealthImportError) and exc.reason == AMBIGUOUS_DATES:
+            self._ask_for_columns(path, mapping, ASK_DATE_ORDER.format(name=path.name))
             return
         if isinstance(exc, (HealthImportCancelled, Cancelled)):
             text = CANCELLED.format(name=path.name)
@@ -220,7 +225,7 @@ class HealthImporter(QObject):
             dialog.show_finished(text, can_undo=False)
 
     # ---- CSV ----------------------------------------------------------------------------
-    def _ask_for_columns(self, path: Path) -> None:
+    def _ask_for_columns(self, path: Path, start: CsvMapping | None = None, note: str = "") -> None:
         try:
             table = preview(path)
         except CompanionError as exc:
@@ -228,10 +233,12 @@ class HealthImporter(QObject):
             return
         if self.dialog is not None:
             self.dialog.hide()
-        self.mapping_dialog = CsvMappingDialog(path.name, table, self.parent_widget)
+        self.mapping_dialog = CsvMappingDialog(path.name, table, self.parent_widget, start=start, note=note)
         self.mapping_dialog.accepted.connect(lambda: self._columns_chosen(path))
         self.mapping_dialog.rejected.connect(self._columns_refused)
         self.mapping_dialog.open()
+        if note:
+            self.mapping_dialog.date_order.setFocus()
 
     def _columns_chosen(self, path: Path) -> None:
         dialog, self.mapping_dialog = self.mapping_dialog, None

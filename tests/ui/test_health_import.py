@@ -265,6 +265,34 @@ def test_csv_with_one_type_for_every_row(qtbot, app_services, store, tmp_path, m
     assert importer.dialog.message.text().startswith("2 new measurements from a CSV file."), importer.dialog.message.text()
 
 
+def test_ambiguous_dates_ask_for_the_date_order(qtbot, app_services, store, tmp_path):
+    controller, _ = app_services
+    session, _ = store.create("Anna", PASSPHRASE)
+    window, page = unlock(qtbot, controller, session)
+    table = tmp_path / "log.csv"
+    table.write_text("date;type;value;unit\n03/04/2024;Weight;72,5;kg\n04/04/2024;Weight;72,1;kg\n", encoding="utf-8")
+    importer = importer_of(window)
+    importer.import_file(table)
+    qtbot.waitUntil(lambda: importer.mapping_dialog is not None, timeout=15000)
+    first = importer.mapping_dialog
+    assert first.ok_button.isEnabled() and not first.note.isVisible()  # the guess is complete
+    qtbot.mouseClick(first.ok_button, Qt.MouseButton.LeftButton)
+    # The file cannot tell 3 April from 4 March: the dialog comes back and asks
+    qtbot.waitUntil(lambda: importer.mapping_dialog is not None and importer.mapping_dialog is not first,
+                    timeout=15000)
+    again = importer.mapping_dialog
+    assert again.note.text().startswith("The dates in log.csv could be day first or month first")
+    assert again.kind_column_box.currentText() == "type"  # what was chosen is kept
+    assert not again.ok_button.isEnabled() and "day first or month first" in again.hint.text()
+    save_screenshot(again, "health-import-csv-date-order")
+    again.date_order.setCurrentIndex(again.date_order.findData(True))
+    assert again.ok_button.isEnabled()
+    qtbot.mouseClick(again.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: finished(importer), timeout=15000)
+    days = sorted(o.start.date().isoformat() for o in obs_store.observations(controller.session))
+    assert days == ["2024-04-03", "2024-04-04"]
+
+
 def test_closing_the_mapping_dialog_imports_nothing(qtbot, app_services, store, tmp_path):
     controller, _ = app_services
     session, _ = store.create("Anna", PASSPHRASE)
