@@ -74,8 +74,14 @@ def _number(kind: str, value: float) -> str:
     return format_value(value, measure) if measure else f"{value:,g}"
 
 
+_SINGULAR = {"minutes": "minute", "hours": "hour", "steps": "step"}
+
+
 def _value_words(kind: str, value: float) -> str:
-    return f"{_number(kind, value)} {_unit_words(kind)}".strip()
+    number, unit = _number(kind, value), _unit_words(kind)
+    if number == "1":
+        unit = _SINGULAR.get(unit, unit)
+    return f"{number} {unit}".strip()
 
 
 # ---- goals ----------------------------------------------------------------------------------------

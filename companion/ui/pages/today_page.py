@@ -269,6 +269,7 @@ class TodayPage(QWidget):
             value.setStyleSheet("font-weight: bold;")
             where = QLabel(f"{when_words(item.at, now)} · {words.source_words(item.source)}")
             where.setStyleSheet("color: palette(placeholder-text);")
+            where.setWordWrap(True)  # "today 00:55 · from Apple Health" must never be cut off
             self.latest_grid.addWidget(name, row, 0)
             self.latest_grid.addWidget(value, row, 1)
             self.latest_grid.addWidget(where, row, 2)

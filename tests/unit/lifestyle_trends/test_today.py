@@ -82,3 +82,8 @@ def test_attention_for_heart_rate_sleep_and_a_stale_goal():
 def test_nothing_for_readings_in_range():
     values = {"resting_heart_rate": days([64, 66]), "sleep_hours": days([7.5, 8, 7.2])}
     assert t.attention(values, [], TODAY) == []
+
+
+def test_one_of_a_counted_unit_is_singular():
+    assert t._value_words("active_minutes", 1.0) == "1 minute"
+    assert t._value_words("active_minutes", 2.0) == "2 minutes"
