@@ -21,18 +21,7 @@ def choose_file_to_open(parent: QWidget | None, title: str, name_filters: list[s
     dialog = QFileDialog(parent, title)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)  # native dialogs add to OS recents
-    dialog.setNameFilters(name_filters)
-    dialog.setHistory([])
-    dialog.setDirectory(str(Path.home()))
-    try:
-        if dialog.exec() != QFileDialog.DialogCode.Accepted:
-            return None
-        files = dialog.selectedFiles()
-        return Path(files[0]) if files else None
-    finally:
-        dialog.setHistory([])
-        dialog.deleteLater()
-        forget_file_dialog_state()
+    return _chosen(dialog, name_filters)
 
 
 def choose_file_to_save(parent: QWidget | None, title: str, suggested_name: str, name_filters: list[str]) -> Path | None:
@@ -41,10 +30,16 @@ def choose_file_to_save(parent: QWidget | None, title: str, suggested_name: str,
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    return _chosen(dialog, name_filters, suggested_name)
+
+
+def _chosen(dialog: QFileDialog, name_filters: list[str], suggested_name: str = "") -> Path | None:
+    """Run a chooser that starts at home, keeps no history and leaves no Qt state behind."""
     dialog.setNameFilters(name_filters)
     dialog.setHistory([])
     dialog.setDirectory(str(Path.home()))
-    dialog.selectFile(suggested_name)
+    if suggested_name:
+        dialog.selectFile(suggested_name)
     try:
         if dialog.exec() != QFileDialog.DialogCode.Accepted:
             return None
