@@ -97,6 +97,12 @@ def _add_secret_options(parser: argparse.ArgumentParser, recovery: bool = True) 
         parser.add_argument("--recovery-code-file", metavar="PATH|-", help="file holding the recovery code")
 
 
+def _add_profile_options(parser: argparse.ArgumentParser) -> None:
+    """The profile a verb opens and where its secret comes from (never the command line)."""
+    parser.add_argument("--profile", required=True, metavar="NAME")
+    _add_secret_options(parser)
+
+
 def _print_json(data: object) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -587,15 +593,13 @@ def build_parser() -> argparse.ArgumentParser:
     kinds = importing.add_subparsers(dest="kind", required=True, parser_class=OneLineParser)
     genome = kinds.add_parser("genome", help="import a genome raw-data file (23andMe, AncestryDNA, …, VCF)")
     genome.add_argument("file", metavar="FILE")
-    genome.add_argument("--profile", required=True, metavar="NAME")
-    _add_secret_options(genome)
+    _add_profile_options(genome)
     genome.add_argument("--sample", metavar="NAME", help="the VCF sample to import (multi-sample files)")
     genome.add_argument("--json", action="store_true")
     genome.set_defaults(handler=cmd_import_genome)
     health = kinds.add_parser("health", help="import Apple Health, Fitbit, Google Fit or CSV measurements")
     health.add_argument("file", metavar="FILE", help="export.zip, export.xml, a Fitbit or Takeout folder/zip, or a CSV")
-    health.add_argument("--profile", required=True, metavar="NAME")
-    _add_secret_options(health)
+    _add_profile_options(health)
     health.add_argument("--csv-date", metavar="COLUMN", help="CSV: the column holding the date (name or 0-based number)")
     health.add_argument("--csv-value", metavar="COLUMN", help="CSV: the column holding the value")
     health.add_argument("--csv-type", metavar="TYPE", help="CSV: the type of every row (see 'companion log types')")
@@ -616,13 +620,11 @@ def build_parser() -> argparse.ArgumentParser:
     pgx_verbs = pgx.add_subparsers(dest="action", required=True, parser_class=OneLineParser)
     drug = pgx_verbs.add_parser("drug", help="does my genome change anything for this drug?")
     drug.add_argument("drug", metavar="NAME")
-    drug.add_argument("--profile", required=True, metavar="NAME")
-    _add_secret_options(drug)
+    _add_profile_options(drug)
     drug.add_argument("--json", action="store_true")
     drug.set_defaults(handler=cmd_pgx_drug)
     genes = pgx_verbs.add_parser("genes", help="one line per gene: diplotype and phenotype")
-    genes.add_argument("--profile", required=True, metavar="NAME")
-    _add_secret_options(genes)
+    _add_profile_options(genes)
     genes.add_argument("--json", action="store_true")
     genes.set_defaults(handler=cmd_pgx_genes)
 
@@ -638,16 +640,14 @@ def build_parser() -> argparse.ArgumentParser:
     log_add.add_argument("value", metavar="VALUE")
     log_add.add_argument("unit", metavar="UNIT", nargs="?", help="the unit of VALUE (default: the type's own unit)")
     log_add.add_argument("--at", metavar="DATETIME", help="when, ISO 8601 (default: now; no offset means local time)")
-    log_add.add_argument("--profile", required=True, metavar="NAME")
-    _add_secret_options(log_add)
+    _add_profile_options(log_add)
     log_add.add_argument("--json", action="store_true")
     log_add.set_defaults(handler=cmd_log_add)
 
     logs = verbs.add_parser("logs", help="list lifestyle and vitals entries")
-    logs.add_argument("--profile", required=True, metavar="NAME")
+    _add_profile_options(logs)
     logs.add_argument("--since", metavar="DATE", help="only entries from then on (ISO 8601 date or date-time)")
     logs.add_argument("--type", metavar="TYPE", help="only this type (short name or LOINC code)")
-    _add_secret_options(logs)
     logs.add_argument("--json", action="store_true")
     logs.set_defaults(handler=cmd_logs)
     return parser

@@ -224,15 +224,12 @@ class _Reader:
             else:
                 self._problem(UNKNOWN_SLEEP)
             return
-        try:
-            start = hk_date(attrs["startDate"])
-            end = hk_date(attrs["endDate"])
-        except (KeyError, ValueError):
-            self._problem(common.BAD_DATE)
+        span = self._span(attrs)
+        if span is None or span[1] < span[0]:
+            if span is not None:
+                self._problem(common.BAD_DATE)
             return
-        if end < start:
-            self._problem(common.BAD_DATE)
-            return
+        start, end = span
         if not FIRST_YEAR <= start.year <= LAST_YEAR:
             self._problem(common.BAD_DATE)  # keeps the nights kept below bounded, whatever the file
             return
@@ -265,16 +262,22 @@ class _Reader:
         if math.isfinite(value) and value > 0:
             self.summary_minutes[day] = minutes
 
+    def _span(self, attrs: dict[str, str]) -> tuple[datetime, datetime] | None:
+        """An element's start and end, or None (counted as a bad date) when either cannot be read."""
+        try:
+            return hk_date(attrs["startDate"]), hk_date(attrs["endDate"])
+        except (KeyError, ValueError):
+            self._problem(common.BAD_DATE)
+            return None
+
     def workout(self, attrs: dict[str, str]) -> None:
         duration = attrs.get("duration")
         if duration is None:
             return
-        try:
-            start = hk_date(attrs["startDate"])
-            end = hk_date(attrs["endDate"])
-        except (KeyError, ValueError):
-            self._problem(common.BAD_DATE)
+        span = self._span(attrs)
+        if span is None:
             return
+        start, end = span
         try:
             value = float(duration)
         except ValueError:
