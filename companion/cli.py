@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 from companion import __version__
 from companion.errors import CompanionError
 from companion.hardening import harden_process
+from companion.risk import NAMES as RISK_CALCULATORS
 from companion.vault.paths import companion_home
 from companion.vault.secrets_input import Secret
 from companion.vault.store import ProfileStore
@@ -528,6 +529,79 @@ def cmd_logs(store: ProfileStore, args: argparse.Namespace, secrets: SecretReade
     return 0
 
 
+# ---- risk calculators ----------------------------------------------------------------------
+
+MAX_RISK_INPUT_BYTES = 1024 * 1024
+
+
+def _risk_input(text: str) -> dict:
+    """The JSON object in the ``--input`` file; one-line errors name the file, never its contents."""
+    name = Path(text).name or text
+    try:
+        with open(text, "rb") as handle:
+            data = handle.read(MAX_RISK_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise CompanionError(f"cannot read the input file {name}: {exc.strerror}") from None
+    if len(data) > MAX_RISK_INPUT_BYTES:
+        raise CompanionError(f"the input file {name} is larger than 1 MB")
+
+    def unique_keys(pairs: list[tuple[str, object]]) -> dict:
+        seen: set[str] = set()
+        for key, _ in pairs:  # which value is meant? json would keep the last one silently
+            if key in seen:
+                raise CompanionError(f"the input file {name} gives {key[:60]!r} twice")
+            seen.add(key)
+        return dict(pairs)
+
+    try:
+        raw = json.loads(data.decode("utf-8-sig"), object_pairs_hook=unique_keys)
+    except UnicodeDecodeError:
+        raise CompanionError(f"the input file {name} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise CompanionError(f"the input file {name} is not JSON ({exc.msg}, line {exc.lineno} column {exc.colno})") from None
+    except ValueError:  # an integer longer than Python's 4,300-digit limit
+        raise CompanionError(f"the input file {name} holds a number too long to read") from None
+    except RecursionError:
+        raise CompanionError(f"the input file {name} is nested too deeply") from None
+    if not isinstance(raw, dict):
+        raise CompanionError(f'the input file {name} must hold one JSON object, like {{"age_years": 55}}')
+    return raw
+
+
+def _risk_text(value: object, key: str) -> str:
+    """A result rounded for reading: percentages to 0.1, other numbers as measurements."""
+    if isinstance(value, bool) or value is None:
+        return "none" if value is None else str(value).lower()
+    if isinstance(value, float):
+        return f"{value:.1f}%" if key.endswith("_percent") else _number_text(value)
+    if isinstance(value, int) and key.endswith("_percent"):
+        return f"{value}%"
+    return str(value)
+
+
+def cmd_risk(store: ProfileStore, args: argparse.Namespace, secrets: SecretReader) -> int:
+    from companion.risk import calculate, calculator
+
+    try:
+        result = calculate(args.calculator, _risk_input(args.input))
+    except CompanionError as exc:
+        if args.json:  # scripts read the error from stdout too; stderr still gets the one line
+            key = getattr(exc, "key", None) or None
+            _print_json({"calculator": args.calculator, "results": {}, "warnings": [], "error": exc.message, "key": key})
+        raise
+    if args.json:
+        _print_json(result.as_json())
+        return 0
+    calc = calculator(args.calculator)
+    print(calc.title)
+    for key, value in result.results.items():
+        print(f"  {key}: {_risk_text(value, key)}")
+    for warning in result.warnings:
+        print(f"  warning: {warning}")
+    print(f"  source: {calc.source}")
+    return 0
+
+
 # ---- parser --------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -650,6 +724,12 @@ def build_parser() -> argparse.ArgumentParser:
     logs.add_argument("--type", metavar="TYPE", help="only this type (short name or LOINC code)")
     logs.add_argument("--json", action="store_true")
     logs.set_defaults(handler=cmd_logs)
+
+    risk = verbs.add_parser("risk", help="run a clinical risk calculator on a JSON file of inputs (no profile needed)")
+    risk.add_argument("calculator", metavar="NAME", choices=RISK_CALCULATORS, help=", ".join(RISK_CALCULATORS))
+    risk.add_argument("--input", required=True, metavar="FILE.json", help="the inputs (see docs/RISK_CALCULATORS.md)")
+    risk.add_argument("--json", action="store_true")
+    risk.set_defaults(handler=cmd_risk)
     return parser
 
 
