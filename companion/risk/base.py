@@ -1,9 +1,11 @@
+# >>> PARALLEL WORK IN PROGRESS: before editing anything, read /tmp/risk_common.md (rules for helpers: file ownership, git, tests, contract). This line is temporary. <<<
 """What every risk calculator shares: the result it returns and the errors it raises.
 
 A calculator is a pure function from the normalised inputs of :mod:`companion.risk.inputs` to a
 :class:`RiskResult`. It never clamps: a value outside the range its source validated is refused
 with :class:`OutsideValidatedRange`, whose message a patient can read ("This calculator is
-validated for ages 40–79; you entered 35.").
+validated for ages 40–79; you entered 35."). It echoes the value the
+person just typed back to them, on their screen or terminal; these messages are never logged.
 """
 from __future__ import annotations
 

@@ -1,3 +1,4 @@
+# >>> PARALLEL WORK IN PROGRESS: before editing anything, read /tmp/risk_common.md (rules for helpers: file ownership, git, tests, contract). This line is temporary. <<<
 """The calculators' input keys (the CLI's ``--input FILE.json`` contract) and their normalisation.
 
 Every key any calculator knows is declared here once, with its kind. :func:`parse_inputs`
@@ -26,7 +27,7 @@ UNKNOWN = "unknown"
 @dataclass(frozen=True)
 class Key:
     name: str
-    kind: str  # "number", "integer", "bool", "choice", "count_or_unknown", "number_or_unknown"
+    kind: str  # "number", "integer", "bool", "bool_or_unknown", "choice", "count_or_unknown", "number_or_unknown"
     description: str
     unit: str = ""
     choices: tuple[str, ...] = ()
@@ -116,6 +117,10 @@ KEYS: dict[str, Key] = {k.name: k for k in (
     _k("vascular_disease_mi_pad_aortic_plaque", "bool", "heart attack, peripheral artery disease or aortic plaque"),
 )}
 NULLIPAROUS = "nulliparous"
+# Numbers are measurements above zero, except these (a Townsend score is negative in affluent
+# areas; a standard deviation of identical readings is 0).
+_MAY_BE_NEGATIVE = frozenset({"townsend_score"})
+_MAY_BE_ZERO = frozenset({"systolic_bp_sd_mm_hg"})
 
 
 def parse_inputs(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -142,8 +147,10 @@ def _parse_value(key: Key, value: Any) -> Any:
             raise wrong("true or false")
         return value
     if key.kind == "bool_or_unknown":
-        if isinstance(value, bool) or value == UNKNOWN:
+        if isinstance(value, bool):
             return value
+        if isinstance(value, str) and value.strip().lower() == UNKNOWN:
+            return UNKNOWN
         raise wrong('true, false or "unknown"')
     if key.kind == "choice":
         text = value.strip().lower().replace(" ", "_") if isinstance(value, str) else None
@@ -155,16 +162,23 @@ def _parse_value(key: Key, value: Any) -> Any:
         return UNKNOWN
     if key.name == "age_at_first_live_birth_years" and isinstance(value, str) and value.strip().lower() in (NULLIPAROUS, "no_births", "none"):
         return NULLIPAROUS
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        extra = ' or "unknown"' if key.kind.endswith("_or_unknown") else ""
-        raise wrong(f"a number{extra}")
+    extra = ' or "nulliparous"' if key.name == "age_at_first_live_birth_years" else ""
+    extra += ' or "unknown"' if key.kind.endswith("_or_unknown") else ""
+    try:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise wrong(f"a number{extra}")
+        number = float(value)
+    except OverflowError:  # a JSON integer of hundreds of digits
+        raise wrong(f"a number of a sensible size{extra}") from None
     if key.kind in ("integer", "count_or_unknown"):
-        if value != int(value):
+        if number != int(number):
             raise wrong("a whole number")
-        if key.kind == "count_or_unknown" and value < 0:
-            raise wrong("a count of 0 or more")
-        return int(value)
-    return float(value)
+        if number < 0:
+            raise wrong("a count of 0 or more" if key.kind == "count_or_unknown" else "0 or more")
+        return int(number)
+    if key.name not in _MAY_BE_NEGATIVE and (number < 0 or (number == 0 and key.name not in _MAY_BE_ZERO)):
+        raise wrong("more than 0" if key.name not in _MAY_BE_ZERO else "0 or more")
+    return number
 
 
 _ALTERNATIVES = (  # (canonical, alternative, alternative → canonical)

@@ -57,7 +57,7 @@ def test_missing_and_impossible():
         with pytest.raises(MissingInput) as error:
             calculate("cha2ds2_vasc", {k: v for k, v in NONE.items() if k != key})
         assert error.value.key == key
-    with pytest.raises(InputError, match="0 or more"):
+    with pytest.raises(InputError, match="age_years must be more than 0"):
         score(age_years=-1)
 
 

@@ -1,7 +1,7 @@
 """The shared input contract (companion.risk.inputs): keys and kinds, parsing, unit normalisation.
 
-Tests marked ``xfail(strict=True)`` record bugs found in inputs.py and reported, not fixed here:
-they start passing (and so fail as XPASS) when the contract is fixed.
+It also pins the fixes of bugs a review found: huge integers, heights and weights of zero or less,
+and "Unknown" in any case.
 """
 from __future__ import annotations
 
@@ -136,9 +136,6 @@ def test_any_json_value_parses_or_is_refused_with_its_key(raw):
         assert error.key in raw
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason=(
-    "inputs.py bug: an integer too large for a float (JSON allows 400 digits) raises OverflowError "
-    "from math.isfinite/float(), not InputError, so the CLI prints 'internal error'"))  # fmt: skip
 @pytest.mark.parametrize("key", ["age_years", "sdi_decile"])
 def test_a_huge_integer_is_an_input_error(key):
     raw = json.loads('{"%s": 1%s}' % (key, "0" * 400))
@@ -146,9 +143,6 @@ def test_a_huge_integer_is_an_input_error(key):
         parse_inputs(raw)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "inputs.py inconsistency: bool_or_unknown accepts only lower-case \"unknown\" while "
-    "count_or_unknown and number_or_unknown accept any case and surrounding spaces"))  # fmt: skip
 def test_unknown_is_read_the_same_way_for_every_or_unknown_kind():
     assert parse_inputs({"atypical_hyperplasia": "Unknown"}) == {"atypical_hyperplasia": UNKNOWN}
 
@@ -192,10 +186,6 @@ def test_imperial_bmi_is_within_0_01_of_preventrs_703():
         assert abs(values["bmi_kg_m2"] - 703 * lb / inches**2) < 0.01
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "inputs.py bug: normalise accepts a height or weight of 0 or below; a negative height gives a "
-    "plausible BMI (weight ÷ height²) and a zero height skips the BMI silently, so calculators that "
-    "read only bmi_kg_m2 see a wrong value or a misleading 'missing bmi_kg_m2'"))  # fmt: skip
 @pytest.mark.parametrize("raw", [{"height_cm": -170, "weight_kg": 70}, {"height_cm": 0, "weight_kg": 70}, {"height_cm": 170, "weight_kg": -70}])
 def test_a_height_or_weight_of_zero_or_less_is_refused(raw):
     with pytest.raises(InputError):
