@@ -12,7 +12,7 @@ import itertools
 import json
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Protocol
@@ -415,31 +415,58 @@ def add_many(
         raise ReadOnlyAccess()
     checker = _checker(session, now)
     total = len(records) if isinstance(records, Sized) else 0
-    created = keyslots.now_iso()
-    imported = attempted = done = 0
     rejected: Counter[str] = Counter()
-    iterator = iter(records)
-    with session.transaction() as conn:
-        batch = int(conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM observation").fetchone()[0])
+
+    def checked() -> Iterator[list[validate.CompactRow]]:
+        iterator = iter(records)
+        done = 0
+        check = checker.check_compact
         while chunk := list(itertools.islice(iterator, CHUNK)):
-            if cancel is not None and cancel.cancelled:
-                raise ImportCancelled()
             rows = []
-            check = checker.check
             for record in chunk:
-                checked = check(record, batch, created)
-                if isinstance(checked, str):
-                    rejected[checked] += 1
+                row = check(record)
+                if isinstance(row, str):
+                    rejected[row] += 1
                 else:
-                    rows.append(checked)
-            if rows:
-                imported += int(conn.executemany(_INSERT, rows).rowcount)
-                attempted += len(rows)
+                    rows.append(row)
+            yield rows
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
-        if cancel is not None and cancel.cancelled:
-            raise ImportCancelled()
+
+    return add_checked(session, checked(), rejected, cancel)
+
+
+IMPORT_CACHE_KIB = 64 << 10  # SQLite's default 2 MB cache made a 500k-row insert ~25 % slower (index pages)
+
+
+def add_checked(
+    session: Any,
+    chunks: Iterable[list[validate.CompactRow]],
+    rejected: Counter[str],
+    cancel: CancelToken | None = None,
+) -> ImportCounts:
+    """Store rows already checked (by :meth:`validate.Checker.check_compact`, here or in the import
+    worker) in ONE transaction. ``rejected`` is read after the last chunk: the checker's counts."""
+    if session.read_only:
+        raise ReadOnlyAccess()
+    created = keyslots.now_iso()
+    imported = attempted = 0
+    finish = validate.finish_row
+    with session.transaction() as conn:
+        batch = int(conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM observation").fetchone()[0])
+        conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+        try:
+            for rows in chunks:
+                if cancel is not None and cancel.cancelled:
+                    raise ImportCancelled()
+                if rows:
+                    imported += int(conn.executemany(_INSERT, [finish(r, batch, created) for r in rows]).rowcount)
+                    attempted += len(rows)
+            if cancel is not None and cancel.cancelled:
+                raise ImportCancelled()
+        finally:
+            conn.execute("PRAGMA cache_size = -2000")  # SQLite's default: give the memory back
         counts = ImportCounts(imported, attempted - imported, rejected.most_common(), batch if imported else None)
         _audit(conn, session, "observations_imported", {
             "imported": counts.imported,

@@ -5,7 +5,7 @@ the reasons below (issue 5, "Bad input"). The reasons are shown to people as the
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from companion.lifestyle import units
@@ -33,11 +33,30 @@ _MISSING: Any = object()
 # (type, loinc, value, value_code, entered_value, unit, start_utc, end_utc, utc_offset, source,
 #  source_id, batch, created_at). A plain tuple: a million records pass through here.
 Row = tuple[Any, ...]
+# (type, loinc, value, entered_value, unit, start_epoch, end_epoch, utc_offset, source, source_id)
+CompactRow = tuple[Any, ...]
 
 
 def utc_text(moment: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SSZ``: fixed width, so text order is time order."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"
+    return utc_text_of_epoch(moment.timestamp())
+
+
+_EPOCH = date(1970, 1, 1)
+_DAYS: dict[int, str] = {}  # day number → "YYYY-MM-DD"; only plausible days reach it (after the checks)
+_HOURS_MINUTES = [f"T{h:02d}:{m:02d}:" for h in range(24) for m in range(60)]
+_SECONDS = [f"{s:02d}Z" for s in range(60)]
+
+
+def utc_text_of_epoch(seconds: float) -> str:
+    """:func:`utc_text` from seconds since 1970: two table lookups instead of a zone conversion and
+    a format (a third of the time of checking a record, on a million-record import)."""
+    day, second = divmod(int(seconds // 1), 86400)
+    prefix = _DAYS.get(day)
+    if prefix is None:
+        prefix = _DAYS[day] = (_EPOCH + timedelta(days=day)).isoformat()
+    minute, second = divmod(second, 60)
+    return prefix + _HOURS_MINUTES[minute] + _SECONDS[second]
 
 
 class Checker:
@@ -63,6 +82,13 @@ class Checker:
 
     def when(self, start: datetime, end: datetime | None) -> str | tuple[str, str | None, int]:
         """``(start_utc, end_utc, utc_offset)`` or the reason the times are refused."""
+        times = self.when_epochs(start, end)
+        if isinstance(times, str):
+            return times
+        return utc_text_of_epoch(times[0]), None if times[1] is None else utc_text_of_epoch(times[1]), times[2]
+
+    def when_epochs(self, start: datetime, end: datetime | None) -> str | tuple[float, float | None, int]:
+        """:meth:`when` with the times as seconds since 1970 (the import worker's compact form)."""
         offset = start.utcoffset() if isinstance(start, datetime) else None
         if offset is None or (end is not None and (not isinstance(end, datetime) or end.utcoffset() is None)):
             return NO_TIME_ZONE
@@ -73,10 +99,18 @@ class Checker:
             return BEFORE_BIRTH
         if end is not None and end < start:
             return END_BEFORE_START
-        return utc_text(start), None if end is None else utc_text(end), int(offset.total_seconds() // 60)
+        return start.timestamp(), None if end is None else end.timestamp(), int(offset.total_seconds() // 60)
 
     def check(self, record: RawRecord, batch: int | None = None, created: str = "") -> Row | str:
         """The row to store for ``record``, or the reason it is refused."""
+        row = self.check_compact(record)
+        if isinstance(row, str):
+            return row
+        return finish_row(row, batch, created)
+
+    def check_compact(self, record: RawRecord) -> CompactRow | str:
+        """:meth:`check` without batch and creation time and with times as seconds since 1970:
+        what the import worker sends (cheap to pickle); :func:`finish_row` makes it a Row."""
         otype = self._types.get(record.kind)
         if otype is None:
             return UNKNOWN_TYPE
@@ -95,10 +129,16 @@ class Checker:
         span = otype.range
         if span is None or not span.min <= canonical <= span.max:
             return IMPOSSIBLE_VALUE
-        times = self.when(record.start, record.end)
+        times = self.when_epochs(record.start, record.end)
         if isinstance(times, str):
             return times
         if not record.source_id or not isinstance(record.source_id, str):
             return NO_SOURCE_ID
-        return (otype.name, otype.loinc, canonical, None, float(value), unit, times[0], times[1], times[2],
-                record.source, record.source_id, batch, created)  # fmt: skip
+        return (otype.name, otype.loinc, canonical, float(value), unit, times[0], times[1], times[2],
+                record.source, record.source_id)  # fmt: skip
+
+
+def finish_row(row: CompactRow, batch: int | None, created: str) -> Row:
+    kind, loinc, canonical, value, unit, start, end, offset, source, source_id = row
+    return (kind, loinc, canonical, None, value, unit, utc_text_of_epoch(start),
+            None if end is None else utc_text_of_epoch(end), offset, source, source_id, batch, created)  # fmt: skip

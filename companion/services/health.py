@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 
-from companion.lifestyle import store
+from companion.lifestyle import import_worker, store
 from companion.lifestyle.importers import CsvMapping, read_health_file
 from companion.lifestyle.importers.common import CancelToken, Progress
+from companion.lifestyle.importers.detect import APPLE
 from companion.vault.errors import ReadOnlyAccess
 
 
@@ -56,10 +57,29 @@ def import_health_file(
         raise ReadOnlyAccess()  # before reading a byte
     with read_health_file(path, csv_mapping=csv_mapping, progress=progress, cancel=cancel,
                           assume_tz=assume_tz) as stream:  # fmt: skip
+        if stream.format == APPLE and stream.size >= import_worker.WORKER_MIN_BYTES and import_worker.available():
+            stream.close()
+            return _import_in_worker(session, Path(path), progress, cancel, assume_tz)
         counts = store.add_many(session, stream.records(), cancel=cancel)
         parse_problems = dict(stream.problems.counts)
         ignored = stream.ignored
         fmt = stream.format
+    return _result(fmt, counts, parse_problems, ignored)
+
+
+def _import_in_worker(session: Any, path: Path, progress: Progress | None, cancel: CancelToken | None,
+                      assume_tz: tzinfo | None) -> HealthImportResult:
+    """A large Apple Health export: read and checked in a second process while this one stores it
+    (same records, same counts, same errors as in one process; ``import_worker``)."""
+    birth = session.profile().birth_date
+    job = import_worker.WorkerJob(path, date.fromisoformat(birth) if birth else None, store.utc_now(), assume_tz)
+    report = import_worker.WorkerReport()
+    chunks = import_worker.checked_rows(job, report, progress, cancel)
+    counts = store.add_checked(session, chunks, report.rejected, cancel)
+    return _result(report.format, counts, report.problems, report.ignored)
+
+
+def _result(fmt: str, counts: store.ImportCounts, parse_problems: dict[str, int], ignored: int) -> HealthImportResult:
     rejected = Counter(dict(counts.rejected))
     rejected.update(parse_problems)
     return HealthImportResult(fmt, counts.imported, counts.skipped_duplicates, rejected.most_common(), ignored,

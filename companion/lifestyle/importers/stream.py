@@ -59,6 +59,11 @@ class HealthStream:
     def rejected(self) -> int:
         return self.problems.total
 
+    @property
+    def size(self) -> int:
+        """Bytes to read: the file's, or the archive's members' (uncompressed)."""
+        return self._bundle.total if self._bundle is not None else _size(self.path)
+
     def _check_early(self) -> None:
         if self.format == CSV and self._csv_mapping is None:
             raise CsvMappingRequired(self.file_name)
@@ -94,8 +99,7 @@ class HealthStream:
             yield batch
 
     def _records(self) -> Iterator[RawRecord]:
-        size = self._bundle.total if self._bundle is not None else _size(self.path)
-        ticker = Ticker(self.file_name, size, self._progress, self._cancel)
+        ticker = Ticker(self.file_name, self.size, self._progress, self._cancel)
         if self.format == APPLE:
             if self._bundle is not None:
                 yield from apple_health.read_apple_bundle(self._bundle, ticker, self.problems, self._assume_tz,
