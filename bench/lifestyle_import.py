@@ -5,7 +5,8 @@ transaction. Budget: ≤ 15 s for 1M records; peak RSS ≤ 300 MB whatever the f
 
     python3 bench/lifestyle_import.py [--records 1000000 3000000]
 
-Each import runs in its own child process, so its peak RSS (VmHWM) is its own.
+Each import runs in its own child process, so its peak RSS (VmHWM) is its own; the import worker
+it starts for a large file (the reader and checker, in a process of its own) is measured too.
 """
 from __future__ import annotations
 
@@ -42,7 +43,11 @@ seconds = time.perf_counter() - started
 session.close()
 with open("/proc/self/status") as status:
     hwm_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-print(json.dumps({"seconds": seconds, "rss_mb": hwm_kb / 1024, "imported": result.imported,
+import resource
+children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the import worker, if one ran
+print(json.dumps({"seconds": seconds, "rss_mb": hwm_kb / 1024, "worker_rss_mb": children.ru_maxrss / 1024,
+                  "cpu_s": time.process_time(), "worker_cpu_s": children.ru_utime + children.ru_stime,
+                  "imported": result.imported,
                   "rejected": result.rejected_total, "ignored": result.ignored}))
 """
 
@@ -65,13 +70,16 @@ def main() -> None:
                 raise SystemExit(f"import of {n:,} records failed:\n{out.stderr[-2000:]}")
             r = json.loads(out.stdout.strip().splitlines()[-1])
             budget = SECONDS_BUDGET * n / 1_000_000
-            ok = r["seconds"] <= budget and r["rss_mb"] <= RSS_BUDGET_MB
+            ok = r["seconds"] <= budget and max(r["rss_mb"], r["worker_rss_mb"]) <= RSS_BUDGET_MB
             rows.append((n, size_mb, r, budget, "ok" if ok else "OUT"))
             xml.unlink()
-    print(f"{'records':>10}  {'file MB':>8}  {'seconds':>8}  {'budget s':>8}  {'peak RSS':>9}  {'stored':>9}  verdict")
+    print(f"{'records':>10}  {'file MB':>8}  {'seconds':>8}  {'budget s':>8}  {'peak RSS':>9}  {'worker RSS':>10}  "
+          f"{'CPU s':>6}  {'worker CPU s':>12}  {'stored':>9}  verdict")  # fmt: skip
     for n, size_mb, r, budget, verdict in rows:
         print(f"{n:>10,}  {size_mb:>8.0f}  {r['seconds']:>8.2f}  {budget:>8.1f}  {r['rss_mb']:>7.0f}MB  "
-              f"{r['imported']:>9,}  {verdict}")  # fmt: skip
+              f"{r['worker_rss_mb']:>8.0f}MB  {r['cpu_s']:>6.1f}  {r['worker_cpu_s']:>12.1f}  {r['imported']:>9,}  {verdict}")  # fmt: skip
+    print("Files of 48 MB or more are read and checked in a second process (import_worker) while this one stores;"
+          " the wall time needs both cores free.")
     print(f"budget (issue 5): ≤ {SECONDS_BUDGET:.0f} s per 1M records, peak RSS ≤ {RSS_BUDGET_MB:.0f} MB at any size")
 
 

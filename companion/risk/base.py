@@ -1,4 +1,3 @@
-# >>> PARALLEL WORK IN PROGRESS: before editing anything, read /tmp/risk_common.md (rules for helpers: file ownership, git, tests, contract). This line is temporary. <<<
 """What every risk calculator shares: the result it returns and the errors it raises.
 
 A calculator is a pure function from the normalised inputs of :mod:`companion.risk.inputs` to a

@@ -1,4 +1,3 @@
-# >>> PARALLEL WORK IN PROGRESS: before editing anything, read /tmp/risk_common.md (rules for helpers: file ownership, git, tests, contract). This line is temporary. <<<
 """The calculators' input keys (the CLI's ``--input FILE.json`` contract) and their normalisation.
 
 Every key any calculator knows is declared here once, with its kind. :func:`parse_inputs`
