@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
+from functools import cached_property
 
 from companion.lifestyle.ranges import Band, Person, Threshold, band_for, thresholds_for
 
@@ -163,8 +164,14 @@ def aggregate(
         return []
     last_day = last_day or max(days)
     grouped: dict[date, list[tuple[float, int]]] = {}
-    for day in sorted(days):
-        grouped.setdefault(bucket_start(day, resolution), []).append(days[day])
+    members_now: list[tuple[float, int]] = []
+    bucket_stop = date.min
+    for day in sorted(days):  # in order, so a new bucket starts only when a day passes the last one's end
+        if day >= bucket_stop:
+            first = bucket_start(day, resolution)
+            bucket_stop = bucket_end(first, resolution)
+            members_now = grouped[first] = []
+        members_now.append(days[day])
     buckets = []
     for start, members in grouped.items():
         end = bucket_end(start, resolution)
@@ -243,15 +250,21 @@ class TrendInput:
     markers: tuple[MedicationMarker, ...] = ()
     today: date | None = None
 
-    @property
+    # Worked out once per data, not on every zoom or pan (ten years of days are scanned for each).
+    @cached_property
     def first_day(self) -> date | None:
         firsts = [min(d) for d in self.days.values() if d]
         return min(firsts) if firsts else None
 
-    @property
+    @cached_property
     def last_day(self) -> date | None:
         lasts = [max(d) for d in self.days.values() if d]
         return max(lasts) if lasts else None
+
+    @cached_property
+    def summary(self) -> str:
+        """The words under the chart: they depend on the data, not on the span shown."""
+        return summarize(self, self.today or date.today())
 
 
 def prepare(
@@ -312,7 +325,7 @@ def build(data: TrendInput, start: date | None = None, end: date | None = None) 
         thresholds,
         data.goals,
         in_view,
-        summarize(data, today),
+        data.summary if data.today is not None else summarize(data, today),
         sources,
     )
 

@@ -7,6 +7,7 @@ import math
 import textwrap
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import matplotlib.dates as mdates
 from matplotlib.figure import Figure
@@ -48,20 +49,10 @@ class Plotted:
 
 def draw_chart(figure: Figure, chart: TrendChartData) -> Drawn:
     """Draw ``chart`` on ``figure`` (cleared first); returns what was plotted, for hover."""
-    figure.clear()
-    ax = figure.add_subplot(1, 1, 1)
+    ax = _fresh_axes(figure)
     # Not ax.set_title: placing a title measures the axis on every redraw (~10 ms each).
     ax.text(0.0, 1.0, chart.spec.title, transform=ax.transAxes, fontsize=TITLE_PT, fontweight="bold", va="bottom", ha="left")
     ax.set_ylabel(chart.spec.axis_label, fontsize=TEXT_PT)
-    ax.tick_params(labelsize=TEXT_PT - 1)
-    ax.grid(True, color="#dddddd", linewidth=0.8)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"))
     x0 = mdates.date2num(datetime.combine(chart.start, datetime.min.time()))
     x1 = mdates.date2num(datetime.combine(chart.end + timedelta(days=1), datetime.min.time()))
     ax.set_xlim(x0, x1)
@@ -70,7 +61,7 @@ def draw_chart(figure: Figure, chart: TrendChartData) -> Drawn:
     values: list[float] = []
     for index, series in enumerate(chart.series):
         colour, marker, style = SERIES_STYLE[index % len(SERIES_STYLE)]
-        xs = [mdates.date2num(b.middle) for b in series.buckets]
+        xs = mdates.date2num([b.middle for b in series.buckets]).tolist() if series.buckets else []
         ys = [b.value for b in series.buckets]
         values += ys
         if not xs:
@@ -137,6 +128,37 @@ def draw_chart(figure: Figure, chart: TrendChartData) -> Drawn:
     return Drawn(plotted, layout)
 
 
+_OURS = "_companion_trend_axes"
+
+
+def _fresh_axes(figure: Figure) -> Any:
+    """The figure's chart axes, emptied of the last chart's artists, or new ones styled once.
+
+    Reusing them keeps their tick objects and formatters: building a new Axes and its ticks for
+    every chart was about a third of drawing one (bench/lifestyle_render.py)."""
+    if len(figure.axes) == 1 and getattr(figure.axes[0], _OURS, False) and not figure.texts:
+        ax = figure.axes[0]
+        for artist in [*ax.lines, *ax.patches, *ax.texts, *ax.collections]:
+            artist.remove()
+        for legend in list(figure.legends):
+            legend.remove()
+        return ax
+    figure.clear()
+    ax = figure.add_subplot(1, 1, 1)
+    setattr(ax, _OURS, True)
+    ax.xaxis.set_label_coords(0.5, -0.1)  # no x label; left automatic, its place is measured on every draw
+    ax.tick_params(labelsize=TEXT_PT - 1)
+    ax.grid(True, color="#dddddd", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"))
+    return ax
+
+
 @dataclass(frozen=True)
 class Layout:
     """What the margins depend on: the widest y tick label and the legend's text lines."""
@@ -164,12 +186,14 @@ def fit_margins(figure: Figure, layout: Layout) -> None:
     right = 24
     top = TITLE_PT * px * 1.9
     bottom = small * 2.6 + 10 + (layout.legend_lines * line + 12 if layout.legend_lines else 0)
-    figure.subplots_adjust(
-        left=min(left / width, 0.4),
-        right=1 - right / width,
-        top=1 - top / height,
-        bottom=min(bottom / height, 0.6),
-    )
+    left_fraction = min(left / width, 0.4)
+    right_fraction = 1 - right / width
+    figure.subplots_adjust(left=left_fraction, right=right_fraction, top=1 - top / height, bottom=min(bottom / height, 0.6))
+    # The y label at a fixed place near the edge: left to itself, matplotlib measures every tick
+    # label on every draw to place it (~3 ms a chart).
+    for ax in figure.axes:
+        axes_width = max((right_fraction - left_fraction) * width, 1.0)
+        ax.yaxis.set_label_coords(-(left_fraction * width - 6 - TEXT_PT * px * 0.6) / axes_width, 0.5)
 
 
 def _sourced(band: trends.Band) -> str:
