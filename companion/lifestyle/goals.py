@@ -2,22 +2,23 @@
 
 A goal is a type, a kind of target and a value (stored in the type's canonical unit):
 
-- ``at_most`` / ``at_least``: the latest reading should be at most / at least the value;
+- ``at_most`` / ``at_least``: the average of the last 7 days should be at most / at least the
+  value (one reading of blood pressure says little); for weight, the latest reading;
 - ``daily_total``: today's total should reach the value (10 000 steps a day);
 - ``weekly_total``: this week's total (Monday to today) should reach it (150 active minutes).
 
-Blood pressure under 130/80 is two goals: systolic_bp at_most 130, diastolic_bp at_most 80.
-Setting a goal replaces the current one of the same type and kind.
+Blood pressure under 130/80 is two goals: systolic_bp at_most 130, diastolic_bp at_most 80,
+followed together. Setting a goal replaces the current one of the same type and kind. This
+module stores goals; how far along one is has one definition, :func:`today.goal_progress`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 from companion.errors import CompanionError
-from companion.lifestyle import aggregate, store, units
+from companion.lifestyle import units
 from companion.lifestyle import types as types_
+from companion.lifestyle.today import Goal
 from companion.vault import keyslots
 
 TARGETS = ("at_most", "at_least", "daily_total", "weekly_total")
@@ -27,26 +28,6 @@ _TOTALS = ("daily_total", "weekly_total")
 class GoalNotFound(CompanionError):
     def __init__(self, goal_id: int) -> None:
         super().__init__(f"there is no goal {goal_id} in this profile")
-
-
-@dataclass(frozen=True)
-class Goal:
-    id: int
-    type: str
-    target: str  # one of TARGETS
-    value: float  # canonical unit of the type
-    entered_value: float
-    unit: str  # as it was set
-    created_at: str
-
-
-@dataclass(frozen=True)
-class GoalProgress:
-    goal: Goal
-    current: float | None  # latest reading, or the day's / week's total so far (canonical unit)
-    met: bool | None  # None: no reading yet
-    fraction: float | None  # totals only: current / target, for a progress bar (may exceed 1)
-    since: date | None  # totals only: the first day counted
 
 
 def _goal(row: tuple[Any, ...]) -> Goal:
@@ -103,16 +84,3 @@ def remove_goal(session: Any, goal_id: int) -> Goal:
     with session.transaction() as conn:
         conn.execute("UPDATE goal SET deleted_at = ? WHERE id = ?", (keyslots.now_iso(), int(goal_id)))
     return goal
-
-
-def progress(session: Any, goal: Goal, today: date) -> GoalProgress:
-    """Where ``goal`` stands on local day ``today``."""
-    if goal.target in _TOTALS:
-        since = today - timedelta(days=today.weekday()) if goal.target == "weekly_total" else today
-        total = aggregate.total_between(session, goal.type, since, today + timedelta(days=1))
-        return GoalProgress(goal, total, total >= goal.value, total / goal.value, since)
-    reading = store.latest(session, [goal.type]).get(goal.type)
-    if reading is None or reading.value is None:
-        return GoalProgress(goal, None, None, None, None)
-    met = reading.value <= goal.value if goal.target == "at_most" else reading.value >= goal.value
-    return GoalProgress(goal, reading.value, met, None, None)

@@ -20,18 +20,16 @@ BP_PAIR = ("systolic_bp", "diastolic_bp")
 
 @dataclass(frozen=True)
 class Goal:
-    """A row of the vault's ``goal`` table (value in the type's canonical unit)."""
+    """A row of the vault's ``goal`` table (value in the type's canonical unit); stored and read
+    by :mod:`companion.lifestyle.goals`, followed by :func:`goal_progress` (the one rule)."""
 
     id: int
     type: str
     target: str  # at_most, at_least, daily_total, weekly_total
     value: float
     entered_value: float
-    unit: str
-
-    @classmethod
-    def of(cls, row: Any) -> Goal:
-        return cls(int(row.id), str(row.type), str(row.target), float(row.value), float(row.entered_value), str(row.unit))
+    unit: str  # as it was set
+    created_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -277,7 +275,7 @@ def load_today(session: Any, now: datetime) -> TodayData:
             day_values[kind] = {d.day: (d.total, d.count) for d in days}
         else:
             day_values[kind] = {d.day: (d.total / d.count, d.count) for d in days}
-    current = tuple(Goal.of(row) for row in goals.goals(session))
+    current = tuple(goals.goals(session))
     found = store.latest(session)
     height = found.get("height")
     person = Person(age_on(session.profile().birth_date, today), height.value / 100 if height and height.value else None)

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from companion.errors import CompanionError
+from companion.lifestyle.today import load_today
 from companion.lifestyle import aggregate, goals, store
 from companion.lifestyle.records import RawRecord
 from tests.unit.lifestyle.conftest import CEST, NOW
@@ -116,20 +117,25 @@ def test_goals_are_set_replaced_and_removed(session):
             goals.set_goal(session, *bad)
 
 
-def test_goal_progress(session):
-    minutes = goals.set_goal(session, "active_minutes", "weekly_total", 150)
-    steps = goals.set_goal(session, "steps", "daily_total", 10000)
-    systolic = goals.set_goal(session, "systolic_bp", "at_most", 130)
-    diastolic = goals.set_goal(session, "diastolic_bp", "at_most", 80)
-    today = date(2024, 3, 6)  # a Wednesday
-    assert goals.progress(session, systolic, today).met is None
+def test_goal_progress_on_the_today_page_follows_the_one_rule(session):
+    """Goals are stored by ``goals`` and followed by ``today.goal_progress`` (there is no second rule)."""
+    goals.set_goal(session, "active_minutes", "weekly_total", 150)
+    goals.set_goal(session, "steps", "daily_total", 10000)
+    goals.set_goal(session, "systolic_bp", "at_most", 130)
+    goals.set_goal(session, "diastolic_bp", "at_most", 80)
+    now = datetime(2024, 3, 6, 21, tzinfo=CEST)  # a Wednesday evening
+
+    def progress() -> dict[str, object]:
+        return {p.goals[0].type: p for p in load_today(session, now).progress}
+
+    assert progress()["systolic_bp"].met is None  # no readings yet; one entry for the pair
     for day, mins in ((3, 60), (4, 30), (5, 45), (6, 45)):  # Sunday 3rd is last week
         put(session, "active_minutes", mins, "min", datetime(2024, 3, day, 18, tzinfo=CEST), f"m{day}")
     put(session, "steps", 12000, "count", datetime(2024, 3, 6, 20, tzinfo=CEST), "s6")
     store.add_blood_pressure(session, 128, 84, at=datetime(2024, 3, 6, 8, tzinfo=CEST), now=NOW)
-    week = goals.progress(session, minutes, today)
-    assert (week.current, week.met, week.fraction, week.since) == (120, False, 0.8, date(2024, 3, 4))
-    day = goals.progress(session, steps, today)
-    assert (day.current, day.met, day.fraction) == (12000, True, 1.2)
-    assert goals.progress(session, systolic, today).met is True
-    assert goals.progress(session, diastolic, today).met is False
+    found = progress()
+    week, day, bp = found["active_minutes"], found["steps"], found["systolic_bp"]
+    assert (week.met, week.fraction) == (False, 0.8) and "120 of 150" in week.status
+    assert (day.met, day.fraction) == (True, 1.0) and "12,000 of 10,000" in day.status
+    assert len(bp.goals) == 2 and bp.met is False  # 128 is under 130 but 84 is over 80
+    assert "128/84" in bp.status
