@@ -174,7 +174,24 @@ def _v3(conn: GuardedConnection) -> None:
     conn.execute("CREATE UNIQUE INDEX goal_current ON goal (type, target) WHERE deleted_at IS NULL")
 
 
-MIGRATIONS: list[tuple[int, Step]] = [(1, _v1), (2, _v2), (3, _v3)]
+def _v4(conn: GuardedConnection) -> None:
+    """The person's own answers to the risk calculators' questions (issue 6).
+
+    One row per input key of ``companion.risk.inputs.KEYS`` (``on_bp_treatment``, ``diabetes``,
+    family history, ethnicity …), the value as JSON (true/false, a number or a choice), so each
+    question is asked once. Measurements are not kept here: they live in ``observation`` with
+    their dates.
+    """
+    conn.execute(
+        """CREATE TABLE risk_answer (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL CHECK (json_valid(value)),
+            updated_at TEXT NOT NULL
+        ) STRICT"""
+    )
+
+
+MIGRATIONS: list[tuple[int, Step]] = [(1, _v1), (2, _v2), (3, _v3), (4, _v4)]
 LATEST = MIGRATIONS[-1][0]
 
 
