@@ -135,6 +135,7 @@ class AppController(QObject):
         from companion.ui.pages.overview import OverviewPage
         from companion.ui.pages.settings_page import SettingsPage
         from companion.ui.pages.measurements_page import MeasurementsPage
+        from companion.ui.pages.risks_page import RisksPage
         from companion.ui.pages.today_page import TodayPage, local_now
         from companion.ui.undo import UndoStack
 
@@ -154,6 +155,7 @@ class AppController(QObject):
         measurements_page.observations_did_change.connect(today_page.refresh)
         window.add_page(today_page)  # first: the home page after unlock
         window.add_page(measurements_page)
+        window.add_page(RisksPage(session, self.tasks))  # reads the latest values each time it is shown
         window.add_page(OverviewPage(session))
         genome_page = GenomePage(session, self.tasks)
         medicines_page = MedicinesPage(session, self.tasks, show_genome=lambda: window.show_page(GenomePage.title))
