@@ -182,7 +182,7 @@ def _findrisc(result: RiskResult) -> str:
     points = result.results["points"]
     name, one_in = FINDRISC_BANDS[str(result.results["category"])]
     return " ".join((
-        f"Your score is {points} points out of 26. The form calls this {name} risk.",
+        f"Your score is {points} {_points(points)} out of 26. The form calls this {name} risk.",
         f"About {one_in} people with a score like yours will get type 2 diabetes in the next 10 years.",
         "This is the number for everyone in your band of points, not just for you.",
         "It comes from a study of people in Finland, so it is a guess, not a promise.",
@@ -226,9 +226,13 @@ def _whtr(result: RiskResult) -> str:
 def _cha2ds2_vasc(result: RiskResult) -> str:
     score = result.results["score"]
     return " ".join((
-        f"Your score is {score} points out of 9.",
+        f"Your score is {score} {_points(score)} out of 9.",
         "The score is only for people with atrial fibrillation, a kind of uneven heartbeat.",
         "More points mean a higher chance of a stroke. It cannot say what will happen to you.",
         "Doctors use it to help decide, with you, if medicine to prevent blood clots is right for you.",
         "Talk with your doctor about your score.",
     ))  # fmt: skip
+
+
+def _points(n: object) -> str:
+    return "point" if n == 1 else "points"
