@@ -146,7 +146,7 @@ def test_caregiver_cannot_import(qtbot, app_services, store):
 
 
 def test_drag_and_drop_imports(qtbot, app_services, store, tmp_path):
-    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, QUrl
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
     from companion.ui.qt import QApplication
@@ -156,7 +156,7 @@ def test_drag_and_drop_imports(qtbot, app_services, store, tmp_path):
     path = generated_file(tmp_path, markers=5_000)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    enter = QDragEnterEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(page, enter)
     assert enter.isAccepted()
     drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
@@ -166,7 +166,7 @@ def test_drag_and_drop_imports(qtbot, app_services, store, tmp_path):
     # two files at once are not accepted
     mime2 = QMimeData()
     mime2.setUrls([QUrl.fromLocalFile(str(path)), QUrl.fromLocalFile(str(path))])
-    enter2 = QDragEnterEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime2, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter2 = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime2, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     enter2.setAccepted(False)
     QApplication.sendEvent(page, enter2)
     assert not enter2.isAccepted()

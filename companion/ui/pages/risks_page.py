@@ -1173,9 +1173,9 @@ def plain(message: str) -> str:
     return words.plain_keys(message, DESCRIPTIONS)
 
 
-# Setters called only for a real change: PySide6 6.12 on CPython 3.11 loses a reference to None
-# on every call of a C++ method that returns nothing (see companion.ui.widgets.icon_array), and
-# the result and the what-if panel are refreshed on every keystroke and slider step.
+# Setters called only for a real change: the result and the what-if panel are refreshed on every
+# keystroke and slider step, and an unchanged label need not be laid out and repainted. (Written
+# when PySide6 6.12.0 was found to lose a reference to None per such call; 6.11.3 is pinned.)
 def _text(label: QLabel, text: str) -> None:
     if label.text() != text:
         label.setText(text)

@@ -1,5 +1,5 @@
 """How a trend chart is drawn with matplotlib: the line(s), the healthy band, goal lines, medicine
-markers, a colour-blind-safe palette, readable type, and margins worked out once (not per redraw).
+markers, a colour-blind-safe palette (``companion.ui.palette``), readable type, and margins worked out once (not per redraw).
 No Qt here: the widget, the bench and PNG export all draw through :func:`draw_chart`."""
 from __future__ import annotations
 
@@ -15,18 +15,8 @@ from matplotlib.ticker import FuncFormatter
 
 from companion.lifestyle import trends
 from companion.lifestyle.trends import MEASURES, TrendChartData
+from companion.ui.palette import OKABE_ITO
 
-# Okabe & Ito (2008), "Color Universal Design": told apart with every common colour-vision type.
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
 SERIES_STYLE = [  # colour and marker shape, so the lines differ in grey print too
     (OKABE_ITO["blue"], "o", "-"),
     (OKABE_ITO["vermillion"], "s", "--"),

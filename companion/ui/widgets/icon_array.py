@@ -6,31 +6,20 @@ drawn as a partly filled person, so 7.4 % shows seven people and four tenths of 
 words beside the picture (and the accessible description) say the rounding.
 
 Filled people differ from the others by lightness and by a dark outline, not by hue alone, and
-the hues are Okabe & Ito's colour-blind-safe palette (the same one as the trend charts,
-``companion.ui.widgets.chart_drawing.OKABE_ITO``; repeated here so this widget does not import
-matplotlib).
+the hues are Okabe & Ito's colour-blind-safe palette (``companion.ui.palette``, as the trend
+charts use).
 
 The picture is written as SVG text and drawn by Qt into a pixmap once per value, not painted
-icon by icon from Python: PySide6 6.12 on CPython 3.11 drops a reference to ``None`` on every
-call of a C++ method that returns nothing, and 100 people × a few QPainter calls per repaint
-would use up ``None``'s reference count (a fatal "deallocating None") within seconds of dragging
-a what-if slider. Here a new value costs three such calls and a repaint none.
+icon by icon from Python: one pixmap per value is cheaper than a few hundred QPainter calls per
+repaint. (It was written this way when PySide6 6.12.0 was found to drop a reference to ``None``
+on every call returning nothing; the app now pins 6.11.3, tests/ui/test_qt_binding.py.)
 """
 from __future__ import annotations
 
 from companion.ui import risk_messages as words
+from companion.ui.palette import OKABE_ITO
 from companion.ui.qt import QByteArray, QLabel, QPixmap, QSizePolicy, QWidget
 
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
 EMPTY_FILL = "#E4E4E4"
 EMPTY_LINE = "#8A8A8A"
 FILLED_LINE = "#1A1A1A"

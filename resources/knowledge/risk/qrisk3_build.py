@@ -92,23 +92,10 @@ def build(spec_text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    check = "--check" in argv
-    args = [a for a in argv if a != "--check"]
-    spec = Path(args[0]) if args else DEFAULT_SPEC
-    out = Path(args[1]) if len(args) > 1 else DEFAULT_OUT
-    if not spec.is_file():
-        print(f"skipped: {spec} is absent")
-        return 0
-    text = build(spec.read_text(encoding="utf-8"))
-    if check:
-        if not out.exists() or out.read_text(encoding="utf-8") != text:
-            print(f"{out} is out of date; rebuild it", file=sys.stderr)
-            return 1
-        print(f"{out.name} up to date")
-        return 0
-    out.write_text(text, encoding="utf-8")
-    print(f"wrote {out}")
-    return 0
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script, and loaded by tests from its path
+    from spec_build import run
+
+    return run(argv, build, DEFAULT_SPEC, DEFAULT_OUT)
 
 
 if __name__ == "__main__":
