@@ -15,8 +15,8 @@ from companion.risk.inputs import CHOLESTEROL_MMOL_PER_MG_DL
 from companion.risk.qrisk3 import DISCLAIMER
 from companion.services import risk as risk_service
 from companion.ui import risk_messages as words
-from companion.ui.pages.risks_page import YesNoEditor
 from companion.ui.qt import QApplication, Qt
+from companion.ui.widgets.risk_inputs import YesNoEditor
 from companion.vault.secrets_input import Secret
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import save_screenshot

@@ -8,24 +8,23 @@ never changes the person's numbers; and a place kept for genetic findings.
 
 Working a result out (``evaluate``) is pure and takes a few milliseconds, so it runs here on the
 UI thread, 150 ms after the last keystroke.
+
+This module holds the page itself: its layout, loading, the flow from an edit to the result and
+the what-if line, and the small label helpers only it uses. The input editors are in
+``companion.ui.widgets.risk_inputs`` and the what-if controls in ``companion.ui.widgets.what_if``.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from companion import risk
 from companion.errors import CompanionError
-from companion.risk.inputs import CHOLESTEROL_MMOL_PER_MG_DL, CREATININE_UMOL_PER_MG_DL, KEYS, NULLIPAROUS, UNKNOWN, bmi
+from companion.risk.inputs import KEYS, bmi
 from companion.services import risk as service
 from companion.ui import risk_messages as words
 from companion.ui.qt import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QDoubleSpinBox,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -34,21 +33,20 @@ from companion.ui.qt import (
     QListWidget,
     QProgressBar,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QShowEvent,
-    QSlider,
     QStackedWidget,
     Qt,
     QTimer,
     QVBoxLayout,
     QWidget,
-    Signal,
 )
 from companion.ui.tasks import CancelToken, Task, TaskRunner
 from companion.ui.widgets.icon_array import WIDTH as ARRAY_WIDTH
 from companion.ui.widgets.icon_array import IconArray
-from companion.ui.widgets.text import heading, paragraph
+from companion.ui.widgets.risk_inputs import FieldEditor, NumberEditor, is_answer, make_editor
+from companion.ui.widgets.text import heading, paragraph, set_description, set_enabled, set_text
+from companion.ui.widgets.what_if import WhatIfControl
 from companion.vault.session import VaultSession
 
 DEBOUNCE_MS = 150
@@ -64,414 +62,12 @@ def load_forms(session: Any, today: date) -> dict[str, Any]:
         worker.close()
 
 
-# ---- the input editors -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class NumberSpec:
-    """How a number is typed: the range the box allows (wider than any calculator's, so a value
-    outside a calculator's validated range can be entered and refused in words), decimals, step."""
-
-    low: float
-    high: float
-    decimals: int
-    step: float = 1.0
-
-
-NUMBER_SPECS: dict[str, NumberSpec] = {
-    "age_years": NumberSpec(1, 120, 0),
-    "current_age_years": NumberSpec(1, 120, 0),
-    "projection_age_years": NumberSpec(1, 120, 0),
-    "total_cholesterol_mg_dl": NumberSpec(20, 2000, 0),
-    "hdl_cholesterol_mg_dl": NumberSpec(5, 300, 0),
-    "cholesterol_hdl_ratio": NumberSpec(0.5, 30, 1, 0.1),
-    "systolic_bp_mm_hg": NumberSpec(50, 300, 0),
-    "systolic_bp_sd_mm_hg": NumberSpec(0, 100, 1),
-    "bmi_kg_m2": NumberSpec(8, 120, 1, 0.1),
-    "height_cm": NumberSpec(50, 250, 1),
-    "weight_kg": NumberSpec(20, 400, 1, 0.5),
-    "waist_cm": NumberSpec(30, 250, 1),
-    "egfr_ml_min_1_73m2": NumberSpec(1, 250, 0),
-    "serum_creatinine_mg_dl": NumberSpec(0.1, 30, 2, 0.05),
-    "uacr_mg_g": NumberSpec(0.1, 10000, 1),
-    "hba1c_percent": NumberSpec(3, 20, 1, 0.1),
-    "sdi_decile": NumberSpec(1, 10, 0),
-    "townsend_score": NumberSpec(-15, 20, 2, 0.5),
-    "number_of_biopsies": NumberSpec(0, 20, 0),
-    "age_at_menarche_years": NumberSpec(5, 25, 0),
-    "age_at_first_live_birth_years": NumberSpec(10, 60, 0),
-    "first_degree_relatives_with_breast_cancer": NumberSpec(0, 20, 0),
-}
-DEFAULT_SPEC = NumberSpec(0, 10000, 2)
-
-
-@dataclass(frozen=True)
-class Unit:
-    name: str
-    per_canonical: float  # shown value = canonical value × this
-    spec: NumberSpec
-
-
-# The two units the issue asks for: cholesterol and creatinine in mg/dL or mmol/L (µmol/L), with
-# the one conversion factor the calculators use (companion.risk.inputs).
-UNITS: dict[str, tuple[Unit, ...]] = {
-    "total_cholesterol_mg_dl": (Unit("mg/dL", 1.0, NUMBER_SPECS["total_cholesterol_mg_dl"]),
-                                Unit("mmol/L", CHOLESTEROL_MMOL_PER_MG_DL, NumberSpec(0.5, 52, 2, 0.1))),
-    "hdl_cholesterol_mg_dl": (Unit("mg/dL", 1.0, NUMBER_SPECS["hdl_cholesterol_mg_dl"]),
-                              Unit("mmol/L", CHOLESTEROL_MMOL_PER_MG_DL, NumberSpec(0.1, 7.8, 2, 0.05))),
-    "serum_creatinine_mg_dl": (Unit("mg/dL", 1.0, NUMBER_SPECS["serum_creatinine_mg_dl"]),
-                               Unit("µmol/L", CREATININE_UMOL_PER_MG_DL, NumberSpec(9, 2650, 0))),
-}
-
-
-def unit_of(key: str) -> str:
-    unit = KEYS[key].unit if key in KEYS else ""
-    return "" if unit == "%" and key != "hba1c_percent" else unit
-
-
-class FieldEditor(QWidget):
-    """One input: ``value()`` in the canonical unit, ``None`` when not given."""
-
-    edited = Signal()  # the person changed it (never emitted by set_value)
-
-    def __init__(self, key: str, label: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.key, self.label = key, label
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(0, 0, 0, 0)
-
-    def value(self) -> Any:
-        raise NotImplementedError
-
-    def set_value(self, value: Any) -> None:
-        raise NotImplementedError
-
-    def focus_widgets(self) -> list[QWidget]:
-        raise NotImplementedError
-
-
-class NumberEditor(FieldEditor):
-    """A spin box whose lowest position reads "not given"; a unit switch where the issue asks for
-    one; for Gail's answers, a second box for "I don't know" / "No children"."""
-
-    def __init__(self, key: str, label: str, unit: str | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(key, label, parent)
-        self.units = UNITS.get(key, (Unit(unit_of(key), 1.0, NUMBER_SPECS.get(key, DEFAULT_SPEC)),))
-        self.unit = next((u for u in self.units if u.name == unit), self.units[0])
-        self._canonical: float | None = None
-        self._special: str | None = None  # "unknown" / "nulliparous"
-        self.integer = KEYS[key].kind in ("integer", "count_or_unknown") if key in KEYS else False
-        self.spin = QDoubleSpinBox()
-        self.spin.setAccessibleName(label)
-        self.spin.setSpecialValueText(words.NO_VALUE)
-        self.spin.setMinimumWidth(110)
-        self.spin.valueChanged.connect(self._typed)
-        self.row.addWidget(self.spin)
-        self.unit_box: QComboBox | None = None
-        if len(self.units) > 1:
-            self.unit_box = QComboBox()
-            self.unit_box.setAccessibleName(words.UNIT_NAME.format(what=label))
-            for u in self.units:
-                self.unit_box.addItem(u.name, u.name)
-            self.unit_box.setCurrentIndex(self.units.index(self.unit))
-            self.unit_box.currentIndexChanged.connect(self._unit_chosen)
-            self.row.addWidget(self.unit_box)
-        elif self.unit.name:
-            unit_label = QLabel(self.unit.name)
-            self.row.addWidget(unit_label)
-        self.special_box: QComboBox | None = None
-        specials = self._specials()
-        if specials:
-            self.special_box = QComboBox()
-            self.special_box.setAccessibleName(f"{label}: a number or another answer")
-            self.special_box.addItem("A number", None)
-            for value, text in specials:
-                self.special_box.addItem(text, value)
-            self.special_box.currentIndexChanged.connect(self._special_chosen)
-            self.row.addWidget(self.special_box)
-        self.row.addStretch(1)
-        self._apply_unit()
-
-    def _specials(self) -> list[tuple[str, str]]:
-        kind = KEYS[self.key].kind if self.key in KEYS else ""
-        found = []
-        if kind.endswith("_or_unknown"):
-            found.append((UNKNOWN, words.DONT_KNOW))
-        if self.key == "age_at_first_live_birth_years":
-            found.append((NULLIPAROUS, words.NULLIPAROUS))
-        return found
-
-    def _apply_unit(self) -> None:
-        spec = self.unit.spec
-        step = 10.0 ** -spec.decimals
-        self.spin.blockSignals(True)
-        self.spin.setDecimals(spec.decimals)
-        self.spin.setRange(spec.low - step, spec.high)  # the lowest position is "not given"
-        self.spin.setSingleStep(spec.step)
-        self.spin.setValue(self.spin.minimum() if self._canonical is None else self._canonical * self.unit.per_canonical)
-        self.spin.blockSignals(False)
-
-    def _typed(self, shown: float) -> None:
-        if shown <= self.spin.minimum():
-            self._canonical = None
-        else:
-            canonical = shown / self.unit.per_canonical
-            self._canonical = float(round(canonical)) if self.integer else canonical
-        self.edited.emit()
-
-    def _unit_chosen(self, index: int) -> None:
-        self.unit = self.units[index]
-        self._apply_unit()  # the stored value stays exact; only its display changes
-
-    def _special_chosen(self, index: int) -> None:
-        assert self.special_box is not None
-        self._special = self.special_box.itemData(index)
-        self.spin.setEnabled(self._special is None)
-        self.edited.emit()
-
-    def value(self) -> Any:
-        if self._special is not None:
-            return self._special
-        if self._canonical is None:
-            return None
-        return int(self._canonical) if self.integer else self._canonical
-
-    def set_value(self, value: Any) -> None:
-        special = value if isinstance(value, str) else None
-        if self.special_box is not None:
-            self.special_box.blockSignals(True)
-            index = self.special_box.findData(special)
-            self.special_box.setCurrentIndex(max(0, index))
-            self.special_box.blockSignals(False)
-        self._special = special if self.special_box is not None else None
-        self.spin.setEnabled(self._special is None)
-        self._canonical = None if value is None or isinstance(value, str) else float(value)
-        self._apply_unit()
-
-    def focus_widgets(self) -> list[QWidget]:
-        return [w for w in (self.spin, self.unit_box, self.special_box) if w is not None]
-
-
-class YesNoEditor(FieldEditor):
-    """Yes / No (/ I don't know) buttons; none pressed means "not answered yet", which a single
-    checkbox could not tell from "no"."""
-
-    def __init__(self, key: str, label: str, with_unknown: bool = False, parent: QWidget | None = None) -> None:
-        super().__init__(key, label, parent)
-        self.group = QButtonGroup(self)
-        self.buttons: dict[Any, QRadioButton] = {}
-        options: list[tuple[Any, str]] = [(True, words.YES), (False, words.NO)]
-        if with_unknown:
-            options.append((UNKNOWN, words.DONT_KNOW))
-        for value, text in options:
-            button = QRadioButton(text)
-            button.setAccessibleName(f"{label} {text}")
-            self.group.addButton(button)
-            self.buttons[value] = button
-            self.row.addWidget(button)
-        self.row.addStretch(1)
-        self.group.buttonClicked.connect(lambda _button: self.edited.emit())
-
-    def value(self) -> Any:
-        for value, button in self.buttons.items():
-            if button.isChecked():
-                return value
-        return None
-
-    def set_value(self, value: Any) -> None:
-        self.group.setExclusive(False)  # the only way to show none pressed again
-        for option, button in self.buttons.items():
-            button.setChecked(value is not None and option == value and type(option) is type(value))
-        self.group.setExclusive(True)
-
-    def choose(self, value: Any) -> None:
-        """Press the button for ``value``, as a click would."""
-        self.buttons[value].click()
-
-    def focus_widgets(self) -> list[QWidget]:
-        return list(self.buttons.values())
-
-
-class ChoiceEditor(FieldEditor):
-    def __init__(self, key: str, label: str, parent: QWidget | None = None) -> None:
-        super().__init__(key, label, parent)
-        self.box = QComboBox()
-        self.box.setAccessibleName(label)
-        self.box.addItem(words.CHOOSE, None)
-        for choice in KEYS[key].choices:
-            self.box.addItem(words.choice_label(key, choice), choice)
-        self.box.currentIndexChanged.connect(lambda _i: self.edited.emit())
-        self.row.addWidget(self.box)
-        self.row.addStretch(1)
-
-    def value(self) -> Any:
-        return self.box.currentData()
-
-    def set_value(self, value: Any) -> None:
-        self.box.blockSignals(True)
-        self.box.setCurrentIndex(max(0, self.box.findData(value)))
-        self.box.blockSignals(False)
-
-    def choose(self, value: Any) -> None:
-        self.box.setCurrentIndex(self.box.findData(value))
-
-    def focus_widgets(self) -> list[QWidget]:
-        return [self.box]
-
-
-def make_editor(key: str, unit: str | None = None) -> FieldEditor:
-    label = words.field_label(key, KEYS[key].description if key in KEYS else "")
-    kind = KEYS[key].kind if key in KEYS else "number"
-    if kind == "bool":
-        return YesNoEditor(key, label)
-    if kind == "bool_or_unknown":
-        return YesNoEditor(key, label, with_unknown=True)
-    if kind == "choice":
-        return ChoiceEditor(key, label)
-    return NumberEditor(key, label, unit)
-
-
 # Shown from the fields above them while both are given (the service works them out again from
 # those, so typing over them would be ignored): key → (its parts, what the note says).
 DERIVED: dict[str, tuple[tuple[str, str], Callable[[float, float], float]]] = {
     "bmi_kg_m2": (("weight_kg", "height_cm"), lambda weight, height: bmi(weight, height)),
     "cholesterol_hdl_ratio": (("total_cholesterol_mg_dl", "hdl_cholesterol_mg_dl"), lambda total, hdl: total / hdl),
 }
-
-
-def is_answer(key: str) -> bool:
-    """Kept by "Save my answers": the person's answers, not measurements or the profile's fields."""
-    return key in service.ANSWER_KEYS
-
-
-# ---- the what-if controls --------------------------------------------------------------------
-@dataclass(frozen=True)
-class SliderSpec:
-    low: float
-    high: float
-    scale: int = 1  # slider positions per canonical unit
-
-
-# Ranges for trying out values: the span people are usually told to aim for or come from. A
-# value outside a calculator's validated range is refused in words, as in the form.
-SLIDERS: dict[str, SliderSpec] = {
-    "systolic_bp_mm_hg": SliderSpec(90, 200),
-    "total_cholesterol_mg_dl": SliderSpec(100, 400),
-    "hdl_cholesterol_mg_dl": SliderSpec(20, 120),
-    "weight_kg": SliderSpec(30, 250),
-    "bmi_kg_m2": SliderSpec(15, 50, 10),
-}
-
-
-class WhatIfControl(QWidget):
-    moved = Signal()
-
-    def __init__(self, key: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.key = key
-        self.label = words.WHAT_IF_LABELS.get(key, words.field_label(key))
-        self.base: Any = None
-        self.unit_name = ""  # the unit the form shows this quantity in
-        self.per_canonical = 1.0
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.slider: QSlider | None = None
-        self.check: QCheckBox | None = None
-        self.box: QComboBox | None = None
-        self.shown = QLabel("")
-        self.shown.setMinimumWidth(110)
-        self.shown.setWordWrap(True)
-        self.name_label = QLabel(self.label)
-        kind = KEYS[key].kind if key in KEYS else "number"
-        if kind == "bool":
-            self.check = QCheckBox(self.label)
-            self.check.setAccessibleName(f"What if: {self.label}")
-            self.check.toggled.connect(lambda _on: self.moved.emit())
-            row.addWidget(self.check)
-            row.addStretch(1)
-        elif kind == "choice":
-            self.box = QComboBox()
-            self.box.setAccessibleName(f"What if: {self.label}")
-            for choice in KEYS[key].choices:
-                self.box.addItem(words.choice_label(key, choice), choice)
-            self.box.currentIndexChanged.connect(lambda _i: self.moved.emit())
-            self.name_label.setMinimumWidth(150)
-            row.addWidget(self.name_label)
-            row.addWidget(self.box, 1)
-        else:
-            self.spec = SLIDERS.get(key, SliderSpec(0, 300))
-            self.slider = QSlider(Qt.Orientation.Horizontal)
-            self.slider.setAccessibleName(f"What if: {self.label}")
-            self.slider.setPageStep(10 * self.spec.scale)
-            self.slider.valueChanged.connect(self._slid)
-            self.name_label.setMinimumWidth(150)
-            self.name_label.setWordWrap(True)
-            row.addWidget(self.name_label)
-            row.addWidget(self.slider, 1)
-            row.addWidget(self.shown)
-
-    def focus_widget(self) -> QWidget:
-        return self.slider or self.check or self.box  # type: ignore[return-value]
-
-    def set_base(self, value: Any) -> None:
-        """The person's own value: where the control starts and returns to on Reset."""
-        self.base = value
-        _enabled(self, value is not None or self.check is not None)
-        self._show(value)
-
-    def _show(self, value: Any) -> None:
-        for widget in (self.slider, self.check, self.box):
-            if widget is not None:
-                widget.blockSignals(True)
-        if self.slider is not None:
-            low, high = self.spec.low, self.spec.high
-            if value is not None:  # the range always holds the person's own value
-                low, high = min(low, float(value)), max(high, float(value))
-            lowest, highest = round(low * self.spec.scale), round(high * self.spec.scale)
-            if (self.slider.minimum(), self.slider.maximum()) != (lowest, highest):
-                self.slider.setRange(lowest, highest)
-            if value is not None and self.slider.value() != round(float(value) * self.spec.scale):
-                self.slider.setValue(round(float(value) * self.spec.scale))
-            shown = self.text_for(value) if value is not None else ""
-            _describe(self.slider, shown)
-            if value is None:
-                shown = words.WHAT_IF_NEEDS.format(what=words.field_noun(self.key).removeprefix("your "))
-            _text(self.shown, shown)
-        if self.check is not None and self.check.isChecked() != bool(value):
-            self.check.setChecked(bool(value))
-        if self.box is not None:
-            index = max(0, self.box.findData(value))
-            if self.box.currentIndex() != index:
-                self.box.setCurrentIndex(index)
-        for widget in (self.slider, self.check, self.box):
-            if widget is not None:
-                widget.blockSignals(False)
-
-    def _slid(self, position: int) -> None:
-        _text(self.shown, self.text_for(self.value()))
-        assert self.slider is not None
-        _describe(self.slider, self.shown.text())
-        self.moved.emit()
-
-    def reset(self) -> None:
-        self._show(self.base)
-
-    def value(self) -> Any:
-        if self.slider is not None:
-            return self.slider.value() / self.spec.scale
-        if self.check is not None:
-            return self.check.isChecked()
-        assert self.box is not None
-        return self.box.currentData()
-
-    def text_for(self, value: Any) -> str:
-        """The value as the person reads it, in the unit the form shows."""
-        if isinstance(value, bool):
-            return words.YES if value else words.NO
-        if isinstance(value, str):
-            return words.choice_label(self.key, value)
-        shown = float(value) * self.per_canonical
-        decimals = 2 if self.per_canonical < 0.5 else (1 if self.key == "bmi_kg_m2" else 0)
-        unit = self.unit_name or unit_of(self.key)
-        return f"{shown:.{decimals}f} {unit}".strip()
 
 
 # ---- the page --------------------------------------------------------------------------------
@@ -921,16 +517,16 @@ class RisksPage(QWidget):
         self._what_if_changed()
 
     def _show_result(self, evaluation: Any, missing: list[str]) -> None:
-        _text(self.need_label, words.need_line(words.field_noun(k, KEYS[k].description if k in KEYS else "") for k in missing))
+        set_text(self.need_label, words.need_line(words.field_noun(k, KEYS[k].description if k in KEYS else "") for k in missing))
         _shown(self.need_label, bool(missing))
         result = evaluation.result
         if result is None:
             _page(self.result_stack, self.waiting_view if missing else self.refusal_view)
-            _text(self.refusal_label, "" if missing else plain(evaluation.refusal or ""))
+            set_text(self.refusal_label, "" if missing else plain(evaluation.refusal or ""))
             _shown(self.result_stack, not missing)
-            _text(self.result_number, "")
-            _text(self.category_label, "")
-            _describe(self.result_number, "")
+            set_text(self.result_number, "")
+            set_text(self.category_label, "")
+            set_description(self.result_number, "")
             self.you_array.set_value(None)
             self.optimal_array.set_value(None)
             for stale in (self.arrays, self.comparison_label, self.other_results, self.legend):
@@ -939,7 +535,7 @@ class RisksPage(QWidget):
             _shown(self.result_stack, True)
             _page(self.result_stack, self.result_view)
             self._show_numbers(evaluation)
-        _text(self.explanation, evaluation.explanation)
+        set_text(self.explanation, evaluation.explanation)
         has_explanation = bool(evaluation.explanation)
         _shown(self.explanation, has_explanation)
         _shown(self.explanation_title, has_explanation)
@@ -947,9 +543,9 @@ class RisksPage(QWidget):
         disclaimer = ""
         if self.name == "qrisk3" and warnings:
             disclaimer = warnings.pop(0)  # ClinRisk's licence: shown with every displayed score
-        _text(self.disclaimer, disclaimer)
+        set_text(self.disclaimer, disclaimer)
         _shown(self.disclaimer, bool(disclaimer))
-        _text(self.warnings_label, "\n".join("• " + plain(w) for w in warnings))
+        set_text(self.warnings_label, "\n".join("• " + plain(w) for w in warnings))
         _shown(self.warnings_label, bool(warnings))
         _shown(self.warnings_title, bool(warnings))
 
@@ -961,36 +557,36 @@ class RisksPage(QWidget):
         percent = evaluation.headline_percent
         if percent is not None:
             event = words.event(self.name, evaluation.headline_key)
-            _text(self.result_number, words.percent(percent))
-            _text(self.in_100_label, words.in_100(percent, event))
+            set_text(self.result_number, words.percent(percent))
+            set_text(self.in_100_label, words.in_100(percent, event))
             self.you_array.set_value(percent, event)
-            _text(self.you_caption, f"{words.ARRAY_YOU}: {words.percent(percent)}")
+            set_text(self.you_caption, f"{words.ARRAY_YOU}: {words.percent(percent)}")
             _shown(self.arrays, True)
-            _text(self.legend, words.legend(event))
+            set_text(self.legend, words.legend(event))
             _shown(self.legend, True)
             optimal = evaluation.optimal_percent
             if optimal is not None and evaluation.comparison_label:
                 who = evaluation.comparison_label
-                _text(self.comparison_label, words.comparison_line(optimal, who))
+                set_text(self.comparison_label, words.comparison_line(optimal, who))
                 self.optimal_array.set_value(optimal, event, who)
-                _text(self.optimal_caption, f"{who[:1].upper()}{who[1:]}: {words.percent(optimal)}")
+                set_text(self.optimal_caption, f"{who[:1].upper()}{who[1:]}: {words.percent(optimal)}")
                 if self.optimal_array.accessibleName() != who:
                     self.optimal_array.setAccessibleName(who)
             else:
-                _text(self.comparison_label, "")
+                set_text(self.comparison_label, "")
                 self.optimal_array.set_value(None)
-                _text(self.optimal_caption, "")
+                set_text(self.optimal_caption, "")
             self.optimal_array.setVisible(optimal is not None)
             _shown(self.optimal_caption, optimal is not None)
             _shown(self.comparison_label, optimal is not None)
             _shown(self.in_100_label, True)
-            _describe(self.result_number, f"{words.percent(percent)}. {category}. {self.in_100_label.text()}")
+            set_description(self.result_number, f"{words.percent(percent)}. {category}. {self.in_100_label.text()}")
         else:
             key, unit, decimals = words.VALUE_RESULTS.get(self.name, ("", "", 1))
             value = results.get(key)
             text = words.number(float(value), decimals) if isinstance(value, (int, float)) else "—"
             unit = "point" if unit == "points" and text == "1" else unit
-            _text(self.result_number, f"{text} {unit}".strip())
+            set_text(self.result_number, f"{text} {unit}".strip())
             shown_keys.add(key)
             _shown(self.in_100_label, False)
             _shown(self.comparison_label, False)
@@ -998,8 +594,8 @@ class RisksPage(QWidget):
             _shown(self.legend, False)
             self.you_array.set_value(None)
             self.optimal_array.set_value(None)
-            _describe(self.result_number, f"{words.VALUE_NAMES.get(self.name, '')}: {text} {unit}. {category}")
-        _text(self.category_label, category)
+            set_description(self.result_number, f"{words.VALUE_NAMES.get(self.name, '')}: {text} {unit}. {category}")
+        set_text(self.category_label, category)
         others = []
         for key, value in results.items():
             if key in shown_keys or (evaluation.optimal_percent is not None and key == f"average_{evaluation.headline_key}"):
@@ -1012,7 +608,7 @@ class RisksPage(QWidget):
             else:
                 shown = words.choice_label(key, str(value))
             others.append(f"{label}: {shown}")
-        _text(self.other_results, words.OTHER_RESULTS + ":\n" + "\n".join("• " + o for o in others) if others else "")
+        set_text(self.other_results, words.OTHER_RESULTS + ":\n" + "\n".join("• " + o for o in others) if others else "")
         _shown(self.other_results, bool(others))
 
     # ---- what if -----------------------------------------------------------------------------
@@ -1046,7 +642,7 @@ class RisksPage(QWidget):
                 base = False if values else None
             if key in self._moved():
                 control.base = base
-                _enabled(control, True)
+                set_enabled(control, True)
             else:
                 control.set_base(base)
 
@@ -1070,11 +666,11 @@ class RisksPage(QWidget):
             main = self.evaluation
             if main is None or main.result is None:
                 waiting = self.need_label.isVisibleTo(self) or main is None
-                _text(self.what_if_line, words.WHAT_IF_WAITING if waiting else words.WHAT_IF_AFTER_REFUSAL)
+                set_text(self.what_if_line, words.WHAT_IF_WAITING if waiting else words.WHAT_IF_AFTER_REFUSAL)
             else:
-                _text(self.what_if_line, words.WHAT_IF_NO_RESULT.format(reason=plain(evaluation.refusal or "") if evaluation else ""))
+                set_text(self.what_if_line, words.WHAT_IF_NO_RESULT.format(reason=plain(evaluation.refusal or "") if evaluation else ""))
             self.what_if_array.set_value(None)
-            _text(self.what_if_caption, "")
+            set_text(self.what_if_caption, "")
             _shown(self.what_if_picture, False)
             return
         percent = evaluation.headline_percent
@@ -1083,15 +679,15 @@ class RisksPage(QWidget):
             event = words.event(self.name, evaluation.headline_key)
             self.what_if_array.set_value(percent, event, "people with these values")
             _shown(self.what_if_picture, True)
-            _text(self.what_if_caption, f"With these values: {shown}")
+            set_text(self.what_if_caption, f"With these values: {shown}")
         else:
             key, unit, decimals = words.VALUE_RESULTS.get(self.name, ("", "", 1))
             value = evaluation.result.results.get(key)
             shown = f"{words.number(float(value), decimals)} {unit}".strip() if isinstance(value, (int, float)) else "—"
             self.what_if_array.set_value(None)
             _shown(self.what_if_picture, False)
-            _text(self.what_if_caption, "")
-        _text(self.what_if_line, words.what_if_line(changes, shown))
+            set_text(self.what_if_caption, "")
+        set_text(self.what_if_line, words.what_if_line(changes, shown))
 
     def reset_what_if(self) -> None:
         self._moved_keys = set()
@@ -1173,27 +769,10 @@ def plain(message: str) -> str:
     return words.plain_keys(message, DESCRIPTIONS)
 
 
-# Setters called only for a real change: the result and the what-if panel are refreshed on every
-# keystroke and slider step, and an unchanged label need not be laid out and repainted. (Written
-# when PySide6 6.12.0 was found to lose a reference to None per such call; 6.11.3 is pinned.)
-def _text(label: QLabel, text: str) -> None:
-    if label.text() != text:
-        label.setText(text)
-
-
+# Like set_text and the rest in companion.ui.widgets.text: called only for a real change.
 def _shown(widget: QWidget, shown: bool) -> None:
     if widget.isHidden() == bool(shown):
         widget.setVisible(bool(shown))
-
-
-def _enabled(widget: QWidget, enabled: bool) -> None:
-    if widget.isEnabled() != enabled:
-        widget.setEnabled(enabled)
-
-
-def _describe(widget: QWidget, text: str) -> None:
-    if widget.accessibleDescription() != text:
-        widget.setAccessibleDescription(text)
 
 
 def _page(stack: QStackedWidget, widget: QWidget) -> None:
