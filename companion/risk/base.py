@@ -8,6 +8,7 @@ person just typed back to them, on their screen or terminal; these messages are 
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,6 +66,15 @@ def require(values: Mapping[str, Any], key: str, *alternatives: str) -> Any:
     if value is None:
         raise MissingInput(key, alternatives)
     return value
+
+
+def shown_value(value: float, decimals: int) -> str:
+    """A categorised value (BMI, eGFR, waist-to-height) for display: cut to ``decimals``, not
+    rounded, so the number shown lies in the same band as the category. Every band edge (18.5,
+    25, 60, 0.5 …) has no more decimals than shown; rounding 59.6 up to "60" would print a value
+    of one band beside the name of the next."""
+    scale = 10**decimals
+    return f"{math.floor(value * scale + 1e-9) / scale:.{decimals}f}"
 
 
 def _fmt(number: float) -> str:

@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from companion.risk.base import Calculator, InputError, MissingInput, RiskResult
+from companion.risk.base import Calculator, InputError, MissingInput, OutsideValidatedRange, RiskResult
+from companion.risk.inputs import BMI_AGREEMENT
 from companion.risk.inputs import bmi as bmi_from
 
 BMI_SOURCE = "WHO Technical Report Series 894 (2000); WHO expert consultation, Lancet 2004;363:157-163"
@@ -80,7 +81,6 @@ def whtr_category(ratio: float) -> str | None:
     return None
 
 
-BMI_AGREEMENT = 0.5  # kg/m²: a BMI rounded to a whole number still agrees with its weight and height
 
 
 def body_mass_index(values: Mapping[str, Any]) -> float:
@@ -101,7 +101,19 @@ def body_mass_index(values: Mapping[str, Any]) -> float:
     return derived
 
 
+ADULT_AGE = 18  # WHO's classes and NICE's bands are for adults; children are judged by growth charts
+
+
+def _adults_only(values: Mapping[str, Any]) -> None:
+    age = values.get("age_years")
+    if age is not None and age < ADULT_AGE:
+        raise OutsideValidatedRange(
+            "age_years", f"This calculator's bands are for adults aged {ADULT_AGE} and over; you entered {age:g} years. "
+            "A child's weight is judged with growth charts.")
+
+
 def compute_bmi(values: Mapping[str, Any]) -> RiskResult:
+    _adults_only(values)
     value = body_mass_index(values)
     warnings: tuple[str, ...] = ()
     if values.get("ethnicity") in LOWER_THRESHOLD_ETHNICITIES:
@@ -110,6 +122,7 @@ def compute_bmi(values: Mapping[str, Any]) -> RiskResult:
 
 
 def compute_whtr(values: Mapping[str, Any]) -> RiskResult:
+    _adults_only(values)
     waist = required_positive(values, "waist_cm", "waist_in")
     height = required_positive(values, "height_cm", "height_in")
     ratio = waist / height
@@ -127,7 +140,7 @@ CALCULATORS = (
     Calculator(
         name="bmi",
         title="Body-mass index (WHO adult classes)",
-        uses=frozenset({*WEIGHT_KEYS, *HEIGHT_KEYS, "bmi_kg_m2", "ethnicity"}),
+        uses=frozenset({*WEIGHT_KEYS, *HEIGHT_KEYS, "bmi_kg_m2", "ethnicity", "age_years"}),
         compute=compute_bmi,
         source=BMI_SOURCE,
         notes=(
@@ -139,7 +152,7 @@ CALCULATORS = (
         name="whtr",
         title="Waist-to-height ratio (NICE bands)",
         # weight and BMI are read only to say when NICE would not suggest the ratio (BMI 35+)
-        uses=frozenset({*WAIST_KEYS, *HEIGHT_KEYS, *WEIGHT_KEYS, "bmi_kg_m2"}),
+        uses=frozenset({*WAIST_KEYS, *HEIGHT_KEYS, *WEIGHT_KEYS, "bmi_kg_m2", "age_years"}),
         compute=compute_whtr,
         source=WHTR_SOURCE,
         notes=(

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from companion.lifestyle import types as types_
 from companion.risk.base import Calculator, InputError, RiskResult, check_range, require
 
 _KAPPA = {"female": 0.7, "male": 0.9}
@@ -44,10 +45,20 @@ def gfr_category(egfr_ml_min_1_73m2: float) -> str:
     return LOWEST
 
 
+# The measurement log's limit (observation_types.json: beyond reported end-stage kidney failure):
+# a µmol/L value typed as mg/dL (88 for 1.0) would otherwise give an eGFR of 0.4, "G5".
+MAX_CREATININE_MG_DL = types_.get("creatinine").range.max  # type: ignore[union-attr]
+
+
 def compute(values: Mapping[str, Any]) -> RiskResult:
     creatinine = require(values, "serum_creatinine_mg_dl", "serum_creatinine_umol_l")
     if creatinine <= 0:
         raise InputError("serum_creatinine_mg_dl", "input serum_creatinine_mg_dl (or serum_creatinine_umol_l) must be more than 0")
+    if creatinine > MAX_CREATININE_MG_DL:
+        raise InputError(
+            "serum_creatinine_mg_dl",
+            f"a creatinine above {MAX_CREATININE_MG_DL:g} mg/dL is not a real result; was it in µmol/L? "
+            "Then give it as serum_creatinine_umol_l")
     sex = require(values, "sex")
     age = check_range(values, "age_years", MIN_AGE, MAX_AGE, "ages", "years", "adults")
     egfr = ckd_epi_2021(float(creatinine), age, sex)

@@ -32,7 +32,7 @@ guidelines behind each calculator ask for:
 """
 from __future__ import annotations
 
-from companion.risk.base import RiskResult
+from companion.risk.base import RiskResult, shown_value
 
 # What each headline risk is a risk of, in plain words (calculator → (people, event, years)).
 EVENTS = {
@@ -194,7 +194,7 @@ def _egfr(result: RiskResult) -> str:
     value = float(result.results["egfr_ml_min_1_73m2"])  # type: ignore[arg-type]
     band, words = GFR_CATEGORIES[str(result.results["category"])]
     return " ".join((
-        f"Your eGFR is about {round(value)}. It is a guess at how well your kidneys clean your blood.",
+        f"Your eGFR is about {shown_value(value, 0)}. It is a guess at how well your kidneys clean your blood.",
         "It is worked out from a blood test called creatinine, and from your age and sex.",
         f"Kidney guidelines call a value of {band} {words} (group {result.results['category']}).",
         "One test does not show kidney disease. Doctors look at tests over at least 3 months.",
@@ -205,7 +205,7 @@ def _egfr(result: RiskResult) -> str:
 def _bmi(result: RiskResult) -> str:
     value = float(result.results["bmi_kg_m2"])  # type: ignore[arg-type]
     return " ".join((
-        f"Your body-mass index (BMI) is {value:.1f}. It compares your weight with your height.",
+        f"Your body-mass index (BMI) is {shown_value(value, 1)}. It compares your weight with your height.",
         f"Yours is {BMI_CLASSES[str(result.results['category'])]}.",
         "BMI is a rough guide. It does not measure fat. For example, a very strong, muscular person can have a high BMI.",
         "Talk with your doctor about what a healthy weight is for you.",
@@ -216,7 +216,7 @@ def _whtr(result: RiskResult) -> str:
     ratio = float(result.results["whtr"])  # type: ignore[arg-type]
     category = result.results.get("category")
     return " ".join((
-        f"Your waist is {ratio:.2f} times your height.",
+        f"Your waist is {shown_value(ratio, 2)} times your height.",
         f"Yours is {WHTR_BANDS[category if isinstance(category, str) else None]}.",
         "This is a rough guide for adults. It is not for children or in pregnancy.",
         "Talk with your doctor about what it means for you.",

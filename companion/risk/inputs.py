@@ -199,11 +199,26 @@ def normalise(values: Mapping[str, Any]) -> dict[str, Any]:
             if canonical in out:
                 raise InputError(alternative, f"give {canonical} or {alternative}, not both")
             out[canonical] = convert(out.pop(alternative))
-    if out.get("bmi_kg_m2") is None and out.get("height_cm") and out.get("weight_kg"):
-        out["bmi_kg_m2"] = bmi(out["weight_kg"], out["height_cm"])
-    if out.get("cholesterol_hdl_ratio") is None and out.get("total_cholesterol_mg_dl") and out.get("hdl_cholesterol_mg_dl"):
-        out["cholesterol_hdl_ratio"] = out["total_cholesterol_mg_dl"] / out["hdl_cholesterol_mg_dl"]
+    if out.get("height_cm") and out.get("weight_kg"):
+        _derive(out, "bmi_kg_m2", bmi(out["weight_kg"], out["height_cm"]), BMI_AGREEMENT, "weight and height")
+    if out.get("total_cholesterol_mg_dl") and out.get("hdl_cholesterol_mg_dl"):
+        ratio = out["total_cholesterol_mg_dl"] / out["hdl_cholesterol_mg_dl"]
+        _derive(out, "cholesterol_hdl_ratio", ratio, RATIO_AGREEMENT, "total and HDL cholesterol")
     return out
+
+
+BMI_AGREEMENT = 0.5  # kg/m²: a BMI rounded to a whole number still agrees with its weight and height
+RATIO_AGREEMENT = 0.1  # a ratio written to one decimal still agrees with its two cholesterols
+
+
+def _derive(out: dict[str, Any], key: str, derived: float, tolerance: float, source: str) -> None:
+    """Fill ``key`` from the values it is made of, or refuse a given value that contradicts them
+    (which one would the calculator have used? silently either is wrong)."""
+    given = out.get(key)
+    if given is None:
+        out[key] = derived
+    elif abs(given - derived) > tolerance:
+        raise InputError(key, f"input {key} does not agree with the {source} given (they make {derived:.1f}); give one or the other")
 
 
 def bmi(weight_kg: float, height_cm: float) -> float:

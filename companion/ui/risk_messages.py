@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from companion.risk.base import shown_value
+
 TITLE = "Risks"
 HEADING = "Your health risks"
 INTRO = (
@@ -274,7 +276,7 @@ def percent(value: float) -> str:
 
 
 def number(value: float, decimals: int) -> str:
-    return f"{value:.{decimals}f}"
+    return shown_value(value, decimals)  # cut, not rounded: the number stays in its category's band
 
 
 def people(value: float) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from companion.risk import InputError, MissingInput, calculate, calculator
+from companion.risk import InputError, MissingInput, OutsideValidatedRange, calculate, calculator
 from companion.risk.body import LOWER_THRESHOLDS_WARNING, NO_WHTR_BAND_WARNING, WHTR_BMI_35_WARNING, bmi_category, whtr_category
 
 
@@ -48,7 +48,7 @@ def test_who_classes_on_the_unrounded_value(value, category):
 def test_a_given_bmi_is_classified_and_must_agree_with_weight_and_height():
     assert calculate("bmi", {"bmi_kg_m2": 24.996}).results == {"bmi_kg_m2": 24.996, "category": "normal_range"}
     assert bmi(bmi_kg_m2=23, weight_kg=70, height_cm=175) == pytest.approx(22.857, abs=1e-3)
-    with pytest.raises(InputError, match="does not match") as error:
+    with pytest.raises(InputError, match="does not agree") as error:
         bmi(bmi_kg_m2=30, weight_kg=70, height_cm=175)
     assert error.value.key == "bmi_kg_m2"
 
@@ -124,3 +124,12 @@ def test_registry_entries():
     assert calculate("bmi", {"weight_kg": 70, "height_cm": 175, "waist_cm": 80}).warnings == (
         "input waist_cm is not used by Body-mass index (WHO adult classes)",
     )
+
+
+@pytest.mark.parametrize("name", ["bmi", "whtr"])
+def test_children_are_refused_adults_are_not(name):
+    body = {"weight_kg": 40, "height_cm": 150, "waist_cm": 65}
+    with pytest.raises(OutsideValidatedRange, match="adults aged 18 and over") as error:
+        calculate(name, {**body, "age_years": 12})
+    assert error.value.key == "age_years"
+    assert calculate(name, {**body, "age_years": 18}).results

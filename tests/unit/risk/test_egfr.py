@@ -113,3 +113,10 @@ def test_registry_entry():
     calc = calculator("egfr")
     assert calc.optimal is None and "NEJMoa2102953" in calc.source
     assert calc.uses == {"serum_creatinine_mg_dl", "serum_creatinine_umol_l", "age_years", "sex"}
+
+
+def test_a_micromole_value_typed_as_milligrams_is_refused_with_a_hint():
+    # 88 µmol/L is 1.0 mg/dL; read as 88 mg/dL it would give an eGFR of 0.4 ("G5")
+    with pytest.raises(InputError, match="was it in µmol/L"):
+        egfr(serum_creatinine_mg_dl=88, age_years=50, sex="male")
+    assert egfr(serum_creatinine_umol_l=88, age_years=50, sex="male") > 80

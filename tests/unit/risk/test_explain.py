@@ -141,3 +141,13 @@ def test_every_paragraph_sends_the_person_to_their_doctor(calculator):
         "cha2ds2_vasc": RiskResult("cha2ds2_vasc", {"score": 0}),
     }  # fmt: skip
     assert "doctor" in explain(calculator, results[calculator], None)
+
+
+def test_a_categorised_value_is_shown_inside_its_category():
+    # eGFR 59.58 is G3a (45-59): "about 60" would name a G2 value beside the G3a words
+    result = calculate("egfr", {"serum_creatinine_mg_dl": 1.36, "age_years": 60, "sex": "male"})
+    assert result.results["category"] == "G3a"
+    assert "Your eGFR is about 59." in explain("egfr", result, None)
+    just_under = calculate("bmi", {"bmi_kg_m2": 24.9992})
+    assert just_under.results["category"] == "normal_range"
+    assert "is 24.9." in explain("bmi", just_under, None)

@@ -174,10 +174,17 @@ def test_derived_bmi_and_cholesterol_ratio():
     assert values["cholesterol_hdl_ratio"] == pytest.approx(4.0)
 
 
-def test_given_bmi_and_ratio_are_kept():
-    values = normalise(parse_inputs({"bmi_kg_m2": 30, "weight_kg": 70, "height_cm": 175,
-                                     "cholesterol_hdl_ratio": 3, "total_cholesterol_mg_dl": 200, "hdl_cholesterol_mg_dl": 50}))  # fmt: skip
-    assert values["bmi_kg_m2"] == 30 and values["cholesterol_hdl_ratio"] == 3
+def test_a_given_bmi_or_ratio_that_agrees_is_kept_and_one_that_contradicts_is_refused():
+    values = normalise(parse_inputs({"bmi_kg_m2": 23, "weight_kg": 70, "height_cm": 175,
+                                     "cholesterol_hdl_ratio": 4, "total_cholesterol_mg_dl": 200, "hdl_cholesterol_mg_dl": 50}))  # fmt: skip
+    assert values["bmi_kg_m2"] == 23 and values["cholesterol_hdl_ratio"] == 4
+    # weight and height make 22.9, total and HDL make 4.0: which would a calculator have used?
+    with pytest.raises(InputError, match="bmi_kg_m2 does not agree with the weight and height") as error:
+        normalise(parse_inputs({"bmi_kg_m2": 30, "weight_kg": 70, "height_cm": 175}))
+    assert error.value.key == "bmi_kg_m2"
+    with pytest.raises(InputError, match="cholesterol_hdl_ratio does not agree") as error:
+        normalise(parse_inputs({"cholesterol_hdl_ratio": 3, "total_cholesterol_mg_dl": 200, "hdl_cholesterol_mg_dl": 50}))
+    assert error.value.key == "cholesterol_hdl_ratio"
 
 
 def test_imperial_bmi_is_within_0_01_of_preventrs_703():
@@ -199,9 +206,9 @@ def test_given_keys_name_alternative_units_by_their_canonical_key_too():
 # ---- the registry --------------------------------------------------------------------------
 
 def test_unused_keys_are_warnings_after_the_calculators_own():
-    result = calculate("bmi", {"weight_kg": 70, "height_in": 70, "sex": "male", "age_years": 40})
+    result = calculate("bmi", {"weight_kg": 70, "height_in": 70, "sex": "male", "age_years": 40, "diabetes": True})
     assert result.warnings == (
-        "input age_years is not used by Body-mass index (WHO adult classes)",
+        "input diabetes is not used by Body-mass index (WHO adult classes)",
         "input sex is not used by Body-mass index (WHO adult classes)",
     )
 
