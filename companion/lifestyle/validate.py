@@ -27,6 +27,7 @@ FUTURE_GRACE = timedelta(minutes=10)  # a watch's clock a few minutes ahead is n
 EARLIEST = date(1900, 1, 1)  # profiles cannot be born earlier (vault.session.validate_birth_date)
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _MISSING: Any = object()
+_FINITE = float("inf")
 
 
 # The stored form of a record that passed, in column order of store._INSERT:
@@ -68,6 +69,8 @@ class Checker:
         self.registry = registry
         self.earliest = max(birth_date or EARLIEST, EARLIEST)
         self.latest = now + FUTURE_GRACE
+        self.latest_epoch = self.latest.timestamp()
+        self._offset_minutes: dict[timedelta, int] = {}  # a file has a handful of UTC offsets
         self._factors: dict[tuple[str, str], tuple[float, float] | None] = {}
         self._types = {t.name: t for t in registry}
 
@@ -89,17 +92,29 @@ class Checker:
 
     def when_epochs(self, start: datetime, end: datetime | None) -> str | tuple[float, float | None, int]:
         """:meth:`when` with the times as seconds since 1970 (the import worker's compact form)."""
+        # Compared as seconds since 1970, not as aware datetimes (each comparison of those converts
+        # both sides); an instant reading's end is its start, worked out once.
         offset = start.utcoffset() if isinstance(start, datetime) else None
-        if offset is None or (end is not None and (not isinstance(end, datetime) or end.utcoffset() is None)):
+        if offset is None:
             return NO_TIME_ZONE
-        if start > self.latest or (end is not None and end > self.latest):
+        begin = start.timestamp()
+        if end is None or end is start:
+            finish = None if end is None else begin
+        elif not isinstance(end, datetime) or end.utcoffset() is None:
+            return NO_TIME_ZONE
+        else:
+            finish = end.timestamp()
+        if begin > self.latest_epoch or (finish is not None and finish > self.latest_epoch):
             return IN_FUTURE
         # The person's own calendar day at that moment, against their birth date.
         if start.date() < self.earliest:
             return BEFORE_BIRTH
-        if end is not None and end < start:
+        if finish is not None and finish < begin:
             return END_BEFORE_START
-        return start.timestamp(), None if end is None else end.timestamp(), int(offset.total_seconds() // 60)
+        minutes = self._offset_minutes.get(offset)
+        if minutes is None:
+            minutes = self._offset_minutes[offset] = int(offset.total_seconds() // 60)
+        return begin, finish, minutes
 
     def check(self, record: RawRecord, batch: int | None = None, created: str = "") -> Row | str:
         """The row to store for ``record``, or the reason it is refused."""
@@ -117,7 +132,10 @@ class Checker:
         if otype.coded:
             return CODED_TYPE
         value = record.value
-        if not units.is_number(value):
+        if type(value) is float:
+            if not -_FINITE < value < _FINITE:  # NaN and the infinities fail: math.isfinite without a call
+                return NOT_A_NUMBER
+        elif not units.is_number(value):
             return NOT_A_NUMBER
         unit = record.unit if isinstance(record.unit, str) else ""
         factor = self._factors.get((otype.name, unit), _MISSING)
