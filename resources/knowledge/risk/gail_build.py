@@ -17,6 +17,9 @@ import json
 import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # a script, also loaded by tests from its path
+from spec_build import run, section, tables  # noqa: E402
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -25,28 +28,6 @@ DEFAULT_OUT = Path(__file__).resolve().parent / "gail_tables.json"
 AGE_BANDS = tuple(f"{a}-{a + 4}" for a in range(20, 90, 5))  # 14 five-year bands, 20–89
 BETA_COLUMNS = ("biopsies", "menarche", "first_birth", "relatives", "biopsies_age_ge_50", "first_birth_x_relatives")
 RACE_CODES = tuple(range(1, 12))
-
-
-def section(text: str, heading: str) -> str:
-    """The lines from ``heading`` to the next heading of the same or a higher level."""
-    start = text.index(heading)
-    level = heading.split(" ")[0]
-    rest = text[start + len(heading):]
-    ends = [m.start() for m in re.finditer(r"^#{1,%d} " % len(level), rest, flags=re.M)]
-    return rest[: ends[0]] if ends else rest
-
-
-def tables(block: str) -> list[list[list[str]]]:
-    """Each markdown table of ``block`` as rows of cells, header and rule rows dropped."""
-    found: list[list[list[str]]] = []
-    current: list[list[str]] = []
-    for line in block.splitlines() + [""]:
-        if line.startswith("|"):
-            current.append([c.strip() for c in line.strip().strip("|").split("|")])
-        elif current:
-            found.append(current[2:])
-            current = []
-    return found
 
 
 def model_races(label: str) -> list[int]:
@@ -118,9 +99,6 @@ def build(spec_text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script, and loaded by tests from its path
-    from spec_build import run
-
     return run(argv, build, DEFAULT_SPEC, DEFAULT_OUT)
 
 

@@ -17,6 +17,9 @@ import json
 import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # a script, also loaded by tests from its path
+from spec_build import run, section, tables  # noqa: E402
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -24,28 +27,6 @@ DEFAULT_SPEC = ROOT.parent / "shared" / "data" / "calculators" / "SPEC.md"
 DEFAULT_OUT = Path(__file__).resolve().parent / "qrisk3_coefficients.json"
 SEXES = {"female": "#### 3.2.1 Female", "male": "#### 3.2.2 Male"}
 _SMOKE_INDICATOR = re.compile(r"\[smoke_cat=(\d) [a-z]+\]")
-
-
-def section(text: str, heading: str) -> str:
-    """The lines from ``heading`` to the next heading of the same or a higher level."""
-    start = text.index(heading)
-    level = heading.split(" ")[0]
-    rest = text[start + len(heading):]
-    ends = [m.start() for m in re.finditer(r"^#{1,%d} " % len(level), rest, flags=re.M)]
-    return rest[: ends[0]] if ends else rest
-
-
-def tables(block: str) -> list[list[list[str]]]:
-    """Each markdown table of ``block`` as rows of cells, header and rule rows dropped."""
-    found: list[list[list[str]]] = []
-    current: list[list[str]] = []
-    for line in block.splitlines() + [""]:
-        if line.startswith("|"):
-            current.append([c.strip() for c in line.strip().strip("|").split("|")])
-        elif current:
-            found.append([row for row in current[2:]])
-            current = []
-    return found
 
 
 def term_name(label: str) -> str:
@@ -92,9 +73,6 @@ def build(spec_text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script, and loaded by tests from its path
-    from spec_build import run
-
     return run(argv, build, DEFAULT_SPEC, DEFAULT_OUT)
 
 
