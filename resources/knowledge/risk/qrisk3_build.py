@@ -18,9 +18,10 @@ import re
 import sys
 from pathlib import Path
 
+from typing import Any
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # a script, also loaded by tests from its path
 from spec_build import run, section, tables  # noqa: E402
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_SPEC = ROOT.parent / "shared" / "data" / "calculators" / "SPEC.md"
