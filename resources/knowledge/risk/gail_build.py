@@ -17,7 +17,6 @@ import json
 import re
 import sys
 from pathlib import Path
-
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # a script, also loaded by tests from its path
