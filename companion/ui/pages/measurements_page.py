@@ -13,6 +13,7 @@ from companion.lifestyle import types as types_
 from companion.lifestyle.today import Latest, latest_values
 from companion.ui import lifestyle_messages as words
 from companion.ui.entry_dialogs import EditEntryDialog
+from companion.ui.pages.background_load import BackgroundLoad, undo_on_ctrl_z
 from companion.ui.qt import (
     QAbstractItemView,
     QComboBox,
@@ -31,7 +32,7 @@ from companion.ui.qt import (
     QWidget,
     Signal,
 )
-from companion.ui.tasks import CancelToken, Task, TaskRunner
+from companion.ui.tasks import CancelToken, TaskRunner
 from companion.ui.undo import UndoStack
 from companion.ui.widgets.text import heading, paragraph
 from companion.vault.session import VaultSession
@@ -112,9 +113,7 @@ class MeasurementsPage(QWidget):
         super().__init__(parent)
         self.session, self.tasks, self.undo_stack, self.now = session, tasks, undo, now
         self.entries: list[Entry] = []
-        self._task: Task | None = None
-        self._generation = 0
-        self._stale = True
+        self.loader = BackgroundLoad(self, tasks, self.load)
 
         self.type_box = QComboBox()
         self.type_box.setAccessibleName("Show which measurements")
@@ -178,28 +177,19 @@ class MeasurementsPage(QWidget):
         return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
-        """Ctrl+Z anywhere on the page (a key event no child used) undoes the last change."""
-        if event.matches(QKeySequence.StandardKey.Undo):
-            self.undo()
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        if not undo_on_ctrl_z(event, self.undo):
+            super().keyPressEvent(event)
 
     # ---- loading -------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
         super().showEvent(event)
-        if self._stale:
-            self.load()
+        self.loader.shown()
 
     def refresh(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.load()
+        self.loader.refresh()
 
     def load(self, *_: object) -> None:
-        self._stale = False
-        self._generation += 1
-        generation, parent, kind = self._generation, self.session, self.type_box.currentData()
+        parent, kind = self.session, self.type_box.currentData()
 
         def work(progress: Any, cancel: CancelToken) -> tuple[list[Entry], bool]:
             worker = parent.spawn_worker()
@@ -208,15 +198,13 @@ class MeasurementsPage(QWidget):
             finally:
                 worker.close()
 
-        self._task = self.tasks.run(work, lambda result: self._loaded(generation, *result), lambda exc: self._failed(generation, exc))
+        self.loader.start(work, lambda result: self._loaded(*result), self._failed)
 
     @property
     def loading_now(self) -> bool:
-        return self._task is not None and not self._task.finished
+        return self.loader.running
 
-    def _loaded(self, generation: int, entries: list[Entry], more: bool) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, entries: list[Entry], more: bool) -> None:
         self.entries = entries
         now = self.now()
         self.table.setRowCount(len(entries))
@@ -233,9 +221,8 @@ class MeasurementsPage(QWidget):
             self.status.setText(words.SHOWING_NEWEST.format(shown=LIMIT))
         self._buttons()
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self.status.setText(words.LOAD_FAILED.format(reason=str(exc) if isinstance(exc, CompanionError) else type(exc).__name__))
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(words.LOAD_FAILED.format(reason=str(exc) if isinstance(exc, CompanionError) else type(exc).__name__))
 
     def row_texts(self) -> list[str]:
         return [" | ".join(self.table.item(r, c).text() for c in range(3)) for r in range(self.table.rowCount())]
@@ -308,10 +295,7 @@ class MeasurementsPage(QWidget):
 
     # ---- lock ----------------------------------------------------------------------------
     def clear(self) -> None:
-        self._generation += 1
-        if self._task is not None:
-            self._task.cancel()
-        self._stale = True
+        self.loader.stop()
         self.entries = []
         self.table.clearContents()
         self.table.setRowCount(0)

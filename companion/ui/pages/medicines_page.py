@@ -9,6 +9,7 @@ from typing import Any
 from companion.pgx.drugs import DrugAnswer
 from companion.services.pgx import CPIC_DISCLAIMER, GenomeMedicines, drug_names, knowledge, medicines_for_genome
 from companion.ui import medicines_messages as words
+from companion.ui.pages.background_load import BackgroundLoad
 from companion.ui.pages.genome_page import imported_words
 from companion.ui.pages.medicines_cards import GeneCard, add_answer, text_label
 from companion.ui.qt import (
@@ -28,7 +29,7 @@ from companion.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from companion.ui.tasks import CancelToken, Task, TaskRunner
+from companion.ui.tasks import CancelToken, TaskRunner
 from companion.ui.widgets.text import heading, paragraph
 from companion.vault.session import VaultSession
 
@@ -68,9 +69,7 @@ class MedicinesPage(QWidget):
         self.medicines: GenomeMedicines | None = None
         self.answer: DrugAnswer | None = None
         self.answer_summary: QLabel | None = None
-        self._task: Task | None = None
-        self._generation = 0  # results of an older load are dropped
-        self._stale = True  # worked out when the page is first shown, and again after a change
+        self.loader = BackgroundLoad(self, tasks, self.load)
 
         # -- working ----------------------------------------------------------------------
         self.busy = QProgressBar()
@@ -174,39 +173,26 @@ class MedicinesPage(QWidget):
     # ---- loading -------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
         super().showEvent(event)
-        if self._stale:
-            self.load()
+        self.loader.shown()
 
     def refresh(self) -> None:
         """The genomes changed (an import, another primary): work the results out again."""
-        self._stale = True
-        if self.isVisible():
-            self.load()
+        self.loader.refresh()
 
     @property
     def loading_now(self) -> bool:
-        return self._task is not None
+        return self.loader.running
 
     def load(self) -> None:
-        self._stale = False
-        self._generation += 1
-        generation = self._generation
-        if self._task is not None:
-            self._task.cancel()
         self.states.setCurrentWidget(self.loading)
         session = self.session
 
         def work(progress: Any, cancel: CancelToken) -> Loaded:
             return load_medicines(session)
 
-        self._task = self.tasks.run(
-            work, lambda loaded: self._loaded(generation, loaded), lambda exc: self._failed(generation, exc)
-        )
+        self.loader.start(work, self._loaded, self._failed)
 
-    def _loaded(self, generation: int, loaded: Loaded) -> None:
-        if generation != self._generation:
-            return
-        self._task = None
+    def _loaded(self, loaded: Loaded) -> None:
         self._drop_results()
         self.medicines = loaded.medicines
         if loaded.medicines is None:
@@ -228,10 +214,7 @@ class MedicinesPage(QWidget):
         if self.search_field.text().strip():
             self.search()
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self._task = None
+    def _failed(self, exc: BaseException) -> None:
         self.failure_label.setText(
             f"Your results could not be worked out ({type(exc).__name__}). Your genome is unchanged."
         )
@@ -278,13 +261,9 @@ class MedicinesPage(QWidget):
         self.drug_list.setStringList([])
 
     def clear(self) -> None:
-        self._generation += 1  # a load still running reports to nobody
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        self.loader.stop()
         self._drop_results()
         self.search_field.clear()
-        self._stale = True
         self.states.setCurrentWidget(self.blank)
 
 

@@ -24,6 +24,7 @@ from companion.errors import CompanionError
 from companion.risk.inputs import KEYS, bmi
 from companion.services import risk as service
 from companion.ui import risk_messages as words
+from companion.ui.pages.background_load import BackgroundLoad
 from companion.ui.qt import (
     QFrame,
     QGridLayout,
@@ -41,7 +42,7 @@ from companion.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from companion.ui.tasks import CancelToken, Task, TaskRunner
+from companion.ui.tasks import CancelToken, TaskRunner
 from companion.ui.widgets.icon_array import WIDTH as ARRAY_WIDTH
 from companion.ui.widgets.icon_array import IconArray
 from companion.ui.widgets.risk_inputs import FieldEditor, NumberEditor, is_answer, make_editor
@@ -92,9 +93,7 @@ class RisksPage(QWidget):
         self.evaluation: Any = None
         self.what_if_evaluation: Any = None
         self.what_if_controls: dict[str, WhatIfControl] = {}
-        self._task: Task | None = None
-        self._generation = 0
-        self._stale = True
+        self.loader = BackgroundLoad(self, tasks, self.load)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -321,24 +320,18 @@ class RisksPage(QWidget):
     # ---- loading -----------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
         super().showEvent(event)
-        if self._stale or not event.spontaneous():  # not when the window is merely restored
-            self.load()  # each time the page is opened: a measurement may have been added elsewhere
+        # Each time the page is opened (a measurement may have been added elsewhere), but not
+        # when the window is merely restored.
+        self.loader.shown(always=not event.spontaneous())
 
     def refresh(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.load()
+        self.loader.refresh()
 
     @property
     def loading_now(self) -> bool:
-        return self._task is not None
+        return self.loader.running
 
     def load(self) -> None:
-        self._stale = False
-        self._generation += 1
-        generation = self._generation
-        if self._task is not None:
-            self._task.cancel()
         if self.forms is None:
             self.states.setCurrentWidget(self.loading)  # later loads keep the page as it is
         session, today = self.session, self.today()
@@ -346,14 +339,9 @@ class RisksPage(QWidget):
         def work(progress: Any, cancel: CancelToken) -> dict[str, Any]:
             return load_forms(session, today)
 
-        self._task = self.tasks.run(
-            work, lambda forms: self._loaded(generation, forms), lambda exc: self._failed(generation, exc)
-        )
+        self.loader.start(work, self._loaded, self._failed)
 
-    def _loaded(self, generation: int, forms: dict[str, Any]) -> None:
-        if generation != self._generation:
-            return
-        self._task = None
+    def _loaded(self, forms: dict[str, Any]) -> None:
         self.forms = forms
         if self.chooser.count() != len(risk.NAMES):
             self.chooser.blockSignals(True)
@@ -368,10 +356,7 @@ class RisksPage(QWidget):
         else:
             self.show_calculator(self.name)
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self._task = None
+    def _failed(self, exc: BaseException) -> None:
         reason = str(exc) if isinstance(exc, CompanionError) else type(exc).__name__
         self.failure_label.setText(words.LOAD_FAILED.format(reason=reason))
         self.states.setCurrentWidget(self.failure)
@@ -729,11 +714,8 @@ class RisksPage(QWidget):
 
     # ---- lock --------------------------------------------------------------------------------
     def clear(self) -> None:
-        self._generation += 1  # a load still running reports to nobody
+        self.loader.stop()
         self._timer.stop()
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
         self.forms = None
         self.edits = {}
         self.evaluation = self.what_if_evaluation = None
@@ -749,7 +731,6 @@ class RisksPage(QWidget):
         for array in (self.you_array, self.optimal_array, self.what_if_array):
             array.set_value(None)
         self.result_number.setAccessibleDescription("")
-        self._stale = True
         self.states.setCurrentWidget(self.blank)
 
 

@@ -18,6 +18,7 @@ from companion.lifestyle.ranges import band_needs
 from companion.lifestyle.trends import CHARTS, GoalLine, TrendInput
 from companion.ui import lifestyle_messages as words
 from companion.ui.goal_dialog import GoalsDialog, open_goals
+from companion.ui.pages.background_load import BackgroundLoad, undo_on_ctrl_z
 from companion.ui.qt import (
     QComboBox,
     QDragEnterEvent,
@@ -27,7 +28,6 @@ from companion.ui.qt import (
     QGroupBox,
     QHBoxLayout,
     QKeyEvent,
-    QKeySequence,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -38,7 +38,7 @@ from companion.ui.qt import (
     QWidget,
     Signal,
 )
-from companion.ui.tasks import CancelToken, Task, TaskRunner
+from companion.ui.tasks import CancelToken, TaskRunner
 from companion.ui.undo import UndoStack
 from companion.ui.widgets.quick_entry import EntryForm, QuickEntryBar
 from companion.ui.widgets.text import heading, paragraph
@@ -91,9 +91,7 @@ class TodayPage(QWidget):
         super().__init__(parent)
         self.session, self.tasks, self.undo_stack, self.now = session, tasks, undo, now
         self.data: TodayData | None = None
-        self._task: Task | None = None
-        self._generation = 0
-        self._stale = True
+        self.loader = BackgroundLoad(self, tasks, self.load)
 
         self.heading = heading(words.TODAY_TITLE)
         self.entry_bar = QuickEntryBar(now)
@@ -186,12 +184,8 @@ class TodayPage(QWidget):
         undo.stack_did_change.connect(self._undo_changed)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
-        """Ctrl+Z anywhere on the page (a key event no child used) undoes the last change."""
-        if event.matches(QKeySequence.StandardKey.Undo):
-            self.undo()
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        if not undo_on_ctrl_z(event, self.undo):
+            super().keyPressEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt naming
         urls = event.mimeData().urls()
@@ -207,20 +201,14 @@ class TodayPage(QWidget):
     # ---- loading -------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
         super().showEvent(event)
-        if self._stale:
-            self.load()
+        self.loader.shown()
         self.entry_bar.field.setFocus()
 
     def refresh(self) -> None:
         """The data changed elsewhere (an import, the Measurements page): load again."""
-        self._stale = True
-        if self.isVisible():
-            self.load()
+        self.loader.refresh()
 
     def load(self) -> None:
-        self._stale = False
-        self._generation += 1
-        generation = self._generation
         parent, now = self.session, self.now()
 
         def work(progress: Any, cancel: CancelToken) -> TodayData:
@@ -232,15 +220,13 @@ class TodayPage(QWidget):
             finally:
                 worker.close()
 
-        self._task = self.tasks.run(work, lambda data: self._loaded(generation, data), lambda exc: self._failed(generation, exc))
+        self.loader.start(work, self._loaded, self._failed)
 
     @property
     def loading_now(self) -> bool:
-        return self._task is not None and not self._task.finished
+        return self.loader.running
 
-    def _loaded(self, generation: int, data: TodayData) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, data: TodayData) -> None:
         self.data = data
         self.heading.setText(words.TODAY_TITLE + " — " + data.today.strftime("%A %d %B %Y"))
         self.status.setText("" if data.has_readings else words.FIRST_USE)
@@ -250,9 +236,7 @@ class TodayPage(QWidget):
         self._show_attention(data)
         self.show_chart()
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _failed(self, exc: BaseException) -> None:
         self.status.show()
         self.status.setText(words.LOAD_FAILED.format(reason=str(exc) if isinstance(exc, CompanionError) else type(exc).__name__))
 
@@ -397,11 +381,8 @@ class TodayPage(QWidget):
 
     # ---- lock ----------------------------------------------------------------------------
     def clear(self) -> None:
-        self._generation += 1  # a load still running reports to nobody
-        if self._task is not None:
-            self._task.cancel()
+        self.loader.stop()
         self.data = None
-        self._stale = True
         self.goals_dialog = None  # the lock procedure has closed it
         self.undo_stack.clear()
         self.entry_bar.clear()
