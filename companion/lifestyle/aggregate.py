@@ -4,7 +4,8 @@ Days are the person's local days at the time of each observation (the UTC offset
 gave), so a walk at 23:30 in Berlin counts for that day. The database groups by day; weeks and
 months are folded from days here. Rules (``aggregate`` in the types file):
 
-- ``sum``: steps, active minutes, drinks, servings — the period's total;
+- ``sum``: steps, active minutes, drinks, servings — the period's total, each hour taken from
+  the device that counted most in it (a phone and a watch count the same walk);
 - ``mean``: vitals and laboratory values — the mean of all readings in the period;
 - ``daily_total_mean``: sleep — each day's total, averaged over the days that have data.
 """
@@ -76,18 +77,34 @@ def daily(session: Any, kind: str, since: date | None = None, until: date | None
     otype = types_.get(kind)
     if otype.coded:
         raise CompanionError(f"{otype.label.lower()} is an answer, not a number: it has no totals or means")
-    sql = (
-        "SELECT date(start_utc, printf('%+d minutes', utc_offset)) AS day, sum(value), count(*), min(value), "
-        "max(value) FROM observation WHERE type = ? AND deleted_at IS NULL"
-    )
+    local = "printf('%+d minutes', utc_offset)"
+    where = "type = ? AND deleted_at IS NULL"
     params: list[Any] = [otype.name]
     if since is not None:
-        sql += " AND start_utc >= ?"
+        where += " AND start_utc >= ?"
         params.append(validate.utc_text(datetime.combine(since, time(), UTC) - _MARGIN))
     if until is not None:
-        sql += " AND start_utc < ?"
+        where += " AND start_utc < ?"
         params.append(validate.utc_text(datetime.combine(until, time(), UTC) + _MARGIN))
-    sql += " GROUP BY day ORDER BY day"
+    if otype.aggregate == "sum":
+        # A phone and a watch carried together both count the same steps. Per local hour, the
+        # device that counted most stands for that hour (Apple's Health app instead merges by a
+        # source priority the export does not carry); hours are then added up. One device (or
+        # none: typed, CSV) gives the plain total.
+        sql = (
+            f"SELECT day, sum(total), sum(n), min(low), max(high) FROM ("
+            f" SELECT day, max(total) AS total, sum(n) AS n, min(low) AS low, max(high) AS high FROM ("
+            f"  SELECT date(start_utc, {local}) AS day, strftime('%H', start_utc, {local}) AS hour,"
+            f"   sum(value) AS total, count(*) AS n, min(value) AS low, max(value) AS high"
+            f"  FROM observation WHERE {where} GROUP BY day, hour, coalesce(device, '')"
+            f" ) GROUP BY day, hour"
+            f") GROUP BY day ORDER BY day"
+        )
+    else:
+        sql = (
+            f"SELECT date(start_utc, {local}) AS day, sum(value), count(*), min(value), max(value)"
+            f" FROM observation WHERE {where} GROUP BY day ORDER BY day"
+        )
     days = []
     for day_text, total, count, low, high in session.connection.execute(sql, tuple(params)).fetchall():
         day = date.fromisoformat(day_text)

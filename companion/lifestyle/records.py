@@ -23,3 +23,4 @@ class RawRecord:
     end: datetime | None
     source: str  # "Apple Health", "Fitbit", "Google Fit", "CSV", "typed"
     source_id: str
+    device: str | None = None  # the device within the source (Apple's sourceName), where there are several

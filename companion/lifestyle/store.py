@@ -127,7 +127,7 @@ _COLUMNS = (
 )
 _INSERT = (
     "INSERT OR IGNORE INTO observation (type, loinc, value, value_code, entered_value, unit, start_utc, "
-    "end_utc, utc_offset, source, source_id, batch, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "end_utc, utc_offset, source, source_id, batch, created_at, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -226,7 +226,7 @@ def _typed_row(session: Any, otype: ObservationType, value: float | str, unit: s
         if isinstance(times, str):
             raise InvalidObservation(otype, times)
         return (otype.name, otype.loinc, None, answer.snomed, None, "", *times, source,
-                source_id or uuid.uuid4().hex, None, keyslots.now_iso())  # fmt: skip
+                source_id or uuid.uuid4().hex, None, keyslots.now_iso(), None)  # fmt: skip
     if isinstance(value, str):
         try:
             value = float(value.strip().replace(",", "."))

@@ -32,9 +32,9 @@ _FINITE = float("inf")
 
 # The stored form of a record that passed, in column order of store._INSERT:
 # (type, loinc, value, value_code, entered_value, unit, start_utc, end_utc, utc_offset, source,
-#  source_id, batch, created_at). A plain tuple: a million records pass through here.
+#  source_id, batch, created_at, device). A plain tuple: a million records pass through here.
 Row = tuple[Any, ...]
-# (type, loinc, value, entered_value, unit, start_epoch, end_epoch, utc_offset, source, source_id)
+# (type, loinc, value, entered_value, unit, start_epoch, end_epoch, utc_offset, source, source_id, device)
 CompactRow = tuple[Any, ...]
 
 
@@ -153,10 +153,10 @@ class Checker:
         if not record.source_id or not isinstance(record.source_id, str):
             return NO_SOURCE_ID
         return (otype.name, otype.loinc, canonical, float(value), unit, times[0], times[1], times[2],
-                record.source, record.source_id)  # fmt: skip
+                record.source, record.source_id, record.device)  # fmt: skip
 
 
 def finish_row(row: CompactRow, batch: int | None, created: str) -> Row:
-    kind, loinc, canonical, value, unit, start, end, offset, source, source_id = row
+    kind, loinc, canonical, value, unit, start, end, offset, source, source_id, device = row
     return (kind, loinc, canonical, None, value, unit, utc_text_of_epoch(start),
-            None if end is None else utc_text_of_epoch(end), offset, source, source_id, batch, created)  # fmt: skip
+            None if end is None else utc_text_of_epoch(end), offset, source, source_id, batch, created, device)  # fmt: skip

@@ -191,7 +191,14 @@ def _v4(conn: GuardedConnection) -> None:
     )
 
 
-MIGRATIONS: list[tuple[int, Step]] = [(1, _v1), (2, _v2), (3, _v3), (4, _v4)]
+def _v5(conn: GuardedConnection) -> None:
+    """The device a reading came from (Apple Health's ``sourceName``: "Anna's iPhone", "Anna's
+    Apple Watch"), so that steps a phone and a watch both counted are not added up
+    (``aggregate.daily``). NULL where the source has one device (typed, CSV, Fitbit…)."""
+    conn.execute("ALTER TABLE observation ADD COLUMN device TEXT")
+
+
+MIGRATIONS: list[tuple[int, Step]] = [(1, _v1), (2, _v2), (3, _v3), (4, _v4), (5, _v5)]
 LATEST = MIGRATIONS[-1][0]
 
 

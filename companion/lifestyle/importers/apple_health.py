@@ -173,7 +173,8 @@ class _Reader:
             unit = attrs.get("unit", "")
             if "<" in unit:
                 unit = _MOLAR.sub("", unit)
-            key = f"{hk_type}\x1f{attrs.get('sourceName', '')}\x1f{stamp}\x1f{end_stamp}\x1f{value_text}\x1f{unit}"
+            device = attrs.get("sourceName", "")
+            key = f"{hk_type}\x1f{device}\x1f{stamp}\x1f{end_stamp}\x1f{value_text}\x1f{unit}"
             sid = blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
             if kind in low_volume:
                 # Correlation children repeat top-level Records: read each reading once
@@ -184,7 +185,7 @@ class _Reader:
             elif kind == "active_minutes":
                 if FIRST_YEAR <= begin.year <= LAST_YEAR:  # bounds the set, whatever the file
                     exercise_days.add(start_text[:10])
-            out_append(make(kind, value, unit, begin, finish, SOURCE, sid))
+            out_append(make(kind, value, unit, begin, finish, SOURCE, sid, device or None))
 
         parser.StartElementHandler = start
         # End tags only need counting (depth = starts - ends, checked per chunk): next(counter, name)

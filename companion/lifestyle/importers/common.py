@@ -74,16 +74,16 @@ def _record_maker() -> Callable[..., RawRecord]:
     ``__dict__`` and no ``__post_init__``, so a later change to it falls back to the real thing.
     """
     names = [f.name for f in dataclasses.fields(RawRecord)]
-    if (names != ["kind", "value", "unit", "start", "end", "source", "source_id"]
+    if (names != ["kind", "value", "unit", "start", "end", "source", "source_id", "device"]
             or hasattr(RawRecord, "__post_init__") or hasattr(RawRecord, "__slots__")):
         return RawRecord
     new = object.__new__
 
     def make(kind: str, value: float, unit: str, start: datetime, end: datetime | None, source: str,
-             source_id: str) -> RawRecord:
+             source_id: str, device: str | None = None) -> RawRecord:
         record = new(RawRecord)
         record.__dict__.update(kind=kind, value=value, unit=unit, start=start, end=end, source=source,
-                               source_id=source_id)
+                               source_id=source_id, device=device)
         return record
 
     return make

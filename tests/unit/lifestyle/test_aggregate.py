@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from companion.errors import CompanionError
-from companion.lifestyle.today import load_today
 from companion.lifestyle import aggregate, goals, store
+from companion.lifestyle.today import load_today
 from companion.lifestyle.records import RawRecord
 from tests.unit.lifestyle.conftest import CEST, NOW
 
@@ -26,6 +26,26 @@ def test_days_are_the_person_s_local_days(session):
     put(session, "steps", 200, "count", datetime(2024, 3, 4, 21, 0, tzinfo=NEW_YORK), "c")  # 01:00 UTC next day
     days = aggregate.aggregate(session, "steps", "day")
     assert [(b.start, b.value, b.count) for b in days] == [(date(2024, 3, 4), 1700, 3)]
+
+
+def test_a_phone_and_a_watch_counting_the_same_walk_are_not_added_up(session):
+    def steps(device, hour, minute, value):
+        at = datetime(2024, 3, 4, hour, minute, tzinfo=CEST)
+        return RawRecord("steps", value, "count", at, at + timedelta(minutes=5), "Apple Health",
+                         f"{device}{hour}{minute}", device)
+
+    records = [
+        steps("Anna's iPhone", 9, 0, 1000), steps("Anna's iPhone", 9, 30, 1200),  # 9 h: both carried
+        steps("Anna's Apple Watch", 9, 1, 1100), steps("Anna's Apple Watch", 9, 31, 1300),
+        steps("Anna's iPhone", 14, 0, 700),  # 14 h: the watch was charging
+        steps("Anna's Apple Watch", 18, 0, 400),  # 18 h: the phone stayed home
+    ]
+    store.add_many(session, records, now=NOW)
+    (day,) = aggregate.daily(session, "steps")
+    assert day.total == 2400 + 700 + 400  # per hour the device that counted most; hours added
+    assert day.count == 6
+    put(session, "steps", 50, "count", datetime(2024, 3, 4, 20, tzinfo=CEST), "typed-in")  # one source, no device
+    assert aggregate.daily(session, "steps")[0].total == 3550
 
 
 def test_rules_sum_mean_and_mean_daily_total(session):

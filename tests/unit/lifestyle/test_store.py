@@ -42,9 +42,9 @@ class Cancel:
         return self.after is not None and self.seen > self.after
 
 
-def test_the_schema_is_at_version_4_with_strict_tables(session):
-    assert LATEST == 4
-    assert session.connection.execute("PRAGMA user_version").fetchone()[0] == 4
+def test_the_schema_is_at_version_5_with_strict_tables(session):
+    assert LATEST == 5
+    assert session.connection.execute("PRAGMA user_version").fetchone()[0] == 5
     sql = dict(session.connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
     assert sql["observation"].rstrip().endswith("STRICT") and sql["goal"].rstrip().endswith("STRICT")
     indexes = {r[0] for r in session.connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}

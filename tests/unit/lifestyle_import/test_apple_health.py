@@ -301,3 +301,11 @@ def test_state_kept_until_the_end_is_bounded(tmp_path: Path, monkeypatch: pytest
     assert kinds(records) == {"active_minutes": 2, "sleep_hours": 1}
     assert next(r.value for r in records if r.kind == "sleep_hours") == 5.0  # 300 distinct minutes
     assert stream.ignored == 3 and stream.problems.counts == {"date or time could not be read": 1}
+
+
+def test_each_record_names_its_device_so_a_phone_and_a_watch_are_not_added_up(tmp_path: Path) -> None:
+    steps = "HKQuantityTypeIdentifierStepCount"
+    body = (rec(steps, "120", "2024-03-01 08:00:00 +0100", "2024-03-01 08:05:00 +0100", "count", "Anna's iPhone")
+            + rec(steps, "118", "2024-03-01 08:00:30 +0100", "2024-03-01 08:05:30 +0100", "count", "Anna's Apple Watch"))
+    _, records = read_all(export(tmp_path, body))
+    assert [(r.value, r.device) for r in records] == [(120.0, "Anna's iPhone"), (118.0, "Anna's Apple Watch")]
