@@ -28,6 +28,7 @@ import math
 import pyexpat
 import re
 import zipfile
+from sys import intern
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -173,7 +174,7 @@ class _Reader:
             unit = attrs.get("unit", "")
             if "<" in unit:
                 unit = _MOLAR.sub("", unit)
-            device = attrs.get("sourceName", "")
+            device = intern(attrs.get("sourceName", ""))  # one string object per device: pickled and bound once
             key = f"{hk_type}\x1f{device}\x1f{stamp}\x1f{end_stamp}\x1f{value_text}\x1f{unit}"
             sid = blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
             if kind in low_volume:
