@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from companion.errors import CompanionError
+from companion.ui import lifestyle_messages as words
 from companion.ui.qt import QObject, Signal
 
 MAX_STEPS = 50
@@ -48,3 +50,21 @@ class UndoStack(QObject):
     def clear(self) -> None:
         self._steps.clear()
         self.stack_did_change.emit()
+
+
+@dataclass(frozen=True)
+class UndoOutcome:
+    text: str  # what to tell the person: "Undone: …", "Nothing to undo.", "Could not undo: …"
+    undone: bool
+    failed: bool
+
+
+def undo_in_words(stack: UndoStack) -> UndoOutcome:
+    """Undo the newest step and say what happened (the Today and Measurements pages' Undo)."""
+    try:
+        label = stack.undo()
+    except CompanionError as exc:
+        return UndoOutcome(words.UNDO_FAILED.format(reason=exc), undone=False, failed=True)
+    if label is None:
+        return UndoOutcome(words.NOTHING_TO_UNDO, undone=False, failed=False)
+    return UndoOutcome(words.UNDONE.format(what=label), undone=True, failed=False)

@@ -33,7 +33,7 @@ from companion.ui.qt import (
     Signal,
 )
 from companion.ui.tasks import CancelToken, TaskRunner
-from companion.ui.undo import UndoStack
+from companion.ui.undo import UndoStack, undo_in_words
 from companion.ui.widgets.text import heading, paragraph
 from companion.vault.session import VaultSession
 
@@ -280,13 +280,9 @@ class MeasurementsPage(QWidget):
     def undo(self) -> None:
         if self.session.read_only:
             return
-        try:
-            label = self.undo_stack.undo()
-        except CompanionError as exc:
-            self.status.setText(words.UNDO_FAILED.format(reason=exc))
-            return
-        self.status.setText(words.NOTHING_TO_UNDO if label is None else words.UNDONE.format(what=label))
-        if label is not None:
+        outcome = undo_in_words(self.undo_stack)
+        self.status.setText(outcome.text)
+        if outcome.undone:
             self._changed()
 
     def _changed(self) -> None:

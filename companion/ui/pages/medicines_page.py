@@ -14,14 +14,12 @@ from companion.ui.pages.genome_page import imported_words
 from companion.ui.pages.medicines_cards import GeneCard, add_answer, text_label
 from companion.ui.qt import (
     QCompleter,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QShowEvent,
     QStackedWidget,
     QStringListModel,
@@ -30,6 +28,7 @@ from companion.ui.qt import (
     QWidget,
 )
 from companion.ui.tasks import CancelToken, TaskRunner
+from companion.ui.widgets.page_scroll import page_scroll
 from companion.ui.widgets.text import heading, paragraph
 from companion.vault.session import VaultSession
 
@@ -154,11 +153,7 @@ class MedicinesPage(QWidget):
         body_layout.addWidget(self.summary_label)
         body_layout.addLayout(self.cards)
         body_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(body)
+        self.scroll = page_scroll(body)
         self.results = self.scroll
 
         self.blank = QWidget()  # after a lock: nothing at all

@@ -34,7 +34,6 @@ from companion.ui.qt import (
     QListWidget,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QShowEvent,
     QStackedWidget,
     Qt,
@@ -46,6 +45,7 @@ from companion.ui.tasks import CancelToken, TaskRunner
 from companion.ui.widgets.icon_array import WIDTH as ARRAY_WIDTH
 from companion.ui.widgets.icon_array import IconArray
 from companion.ui.widgets.risk_inputs import FieldEditor, NumberEditor, is_answer, make_editor
+from companion.ui.widgets.page_scroll import page_scroll
 from companion.ui.widgets.text import heading, paragraph, set_description, set_enabled, set_text
 from companion.ui.widgets.what_if import WhatIfControl
 from companion.vault.session import VaultSession
@@ -292,11 +292,7 @@ class RisksPage(QWidget):
         body_layout.addWidget(self.what_if_box)
         body_layout.addWidget(self.source_label)
         body_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(body)
+        self.scroll = page_scroll(body)
         right = QVBoxLayout()
         right.setSpacing(6)
         right.addWidget(self.calc_title)

@@ -23,7 +23,6 @@ from companion.ui.qt import (
     QComboBox,
     QDragEnterEvent,
     QDropEvent,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -31,7 +30,6 @@ from companion.ui.qt import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QShowEvent,
     Qt,
     QVBoxLayout,
@@ -39,8 +37,9 @@ from companion.ui.qt import (
     Signal,
 )
 from companion.ui.tasks import CancelToken, TaskRunner
-from companion.ui.undo import UndoStack
+from companion.ui.undo import UndoStack, undo_in_words
 from companion.ui.widgets.quick_entry import EntryForm, QuickEntryBar
+from companion.ui.widgets.page_scroll import page_scroll
 from companion.ui.widgets.text import heading, paragraph
 from companion.vault.session import VaultSession
 
@@ -172,11 +171,7 @@ class TodayPage(QWidget):
         column.addLayout(boxes)
         column.addWidget(self.attention_box)
         column.addWidget(self.chart_box, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
+        scroll = page_scroll(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
@@ -359,15 +354,13 @@ class TodayPage(QWidget):
     def undo(self) -> None:
         if self.session.read_only:
             return
-        try:
-            label = self.undo_stack.undo()
-        except CompanionError as exc:
-            self.entry_bar.show_error(words.UNDO_FAILED.format(reason=exc))
+        outcome = undo_in_words(self.undo_stack)
+        if outcome.failed:
+            self.entry_bar.show_error(outcome.text)
             return
-        if label is None:
-            self.entry_bar.show_saved(words.NOTHING_TO_UNDO, False, clear_field=False)
+        self.entry_bar.show_saved(outcome.text, False, clear_field=False)
+        if not outcome.undone:
             return
-        self.entry_bar.show_saved(words.UNDONE.format(what=label), False, clear_field=False)
         self.observations_did_change.emit()
         self.refresh()
 
