@@ -42,7 +42,11 @@ def app_services(home: Path, store, clock, qtbot):
 
 def save_screenshot(widget, name: str) -> Path:
     """Offscreen grabs kept as test artefacts for people to look at."""
+    from companion.ui.qt import QApplication
+
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    for _ in range(3):  # layouts settle in a few passes (a taller box moves its neighbours): the picture a person sees
+        QApplication.processEvents()
     widget.grab().save(str(path))
     return path
